@@ -9,10 +9,8 @@ describe('App', () => {
         {
           data: {
             app: { title: 'Test' },
+            stackPortal: { devSignIn: { enabled: true } },
             backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
           },
           context: 'test',
         },

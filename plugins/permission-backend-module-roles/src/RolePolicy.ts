@@ -1,0 +1,111 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import {
+  isRole,
+  Role,
+  RoleMapping,
+  rolesOf,
+} from '@internal/backstage-plugin-roles-common';
+
+/** Which roles may use a permission, by permission name. */
+export type PermissionGrants = Record<string, Role[]>;
+
+/**
+ * Backstage's own permissions that the portal uses, and who holds them.
+ * `engineer` means everybody signed in.
+ */
+export const BUILT_IN_GRANTS: PermissionGrants = {
+  'catalog.entity.read': ['engineer'],
+  'catalog.entity.create': ['engineer'],
+  'catalog.entity.refresh': ['engineer'],
+  'catalog.entity.validate': ['engineer'],
+  'catalog.entity.delete': ['admin'],
+  'catalog.location.read': ['engineer'],
+  'catalog.location.analyze': ['engineer'],
+  'catalog.location.create': ['engineer'],
+  'catalog.location.delete': ['admin'],
+  'catalog.ingestion.read': ['engineer'],
+  'catalog.ingestion.manage': ['admin'],
+  'scaffolder.template.parameter.read': ['engineer'],
+  'scaffolder.template.step.read': ['engineer'],
+  'scaffolder.action.execute': ['engineer'],
+  'scaffolder.task.create': ['engineer'],
+  'scaffolder.task.read': ['engineer'],
+  'scaffolder.task.cancel': ['engineer'],
+  'scaffolder.template.management': ['admin'],
+};
+
+/**
+ * The portal's permission policy: a permission named in the grants is allowed
+ * to the roles listed for it; an unnamed permission is allowed only when it
+ * reads, so a new mutating permission stays denied until somebody grants it.
+ */
+export class RolePolicy implements PermissionPolicy {
+  private readonly warned = new Set<string>();
+
+  private constructor(
+    private readonly grants: Map<string, Role[]>,
+    private readonly mapping: RoleMapping,
+    private readonly logger: LoggerService,
+  ) {}
+
+  static create(options: {
+    grants: PermissionGrants[];
+    mapping: RoleMapping;
+    logger: LoggerService;
+  }): RolePolicy {
+    const grants = new Map<string, Role[]>();
+    for (const layer of options.grants) {
+      for (const [name, roles] of Object.entries(layer)) {
+        const unknown = roles.filter(role => !isRole(role));
+        if (unknown.length) {
+          throw new Error(
+            `Permission ${name} is granted to unknown role(s) ${unknown.join(', ')}`,
+          );
+        }
+        grants.set(name, roles);
+      }
+    }
+    return new RolePolicy(grants, options.mapping, options.logger);
+  }
+
+  /** The roles that hold a permission, or undefined when nobody named it. */
+  rolesFor(permissionName: string): Role[] | undefined {
+    return this.grants.get(permissionName);
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    const held = rolesOf(user?.info.ownershipEntityRefs ?? [], this.mapping);
+    const allowedRoles = this.grants.get(permission.name);
+    if (allowedRoles) {
+      return {
+        result: allowedRoles.some(role => held.includes(role))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (permission.attributes.action === 'read') {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!this.warned.has(permission.name)) {
+      this.warned.add(permission.name);
+      this.logger.warn(
+        `Denied permission ${permission.name}: it is not read-only and no role is granted it; ` +
+          `grant it in stackPortal.permissions or through the roles policy extension point`,
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  }
+}

@@ -1,0 +1,18 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { PermissionGrants } from './RolePolicy';
+
+/**
+ * Lets a plugin's permission module name who may use its permissions, e.g.
+ * `addGrants({ 'audit-log.event.read': ['compliance', 'admin'] })`.
+ *
+ * @public
+ */
+export interface RolePolicyExtensionPoint {
+  addGrants(grants: PermissionGrants): void;
+}
+
+/** @public */
+export const rolePolicyExtensionPoint =
+  createExtensionPoint<RolePolicyExtensionPoint>({
+    id: 'permission.stack-portal-roles',
+  });

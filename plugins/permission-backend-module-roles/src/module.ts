@@ -1,0 +1,58 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  isRole,
+  readRoleMapping,
+  Role,
+} from '@internal/backstage-plugin-roles-common';
+import { rolePolicyExtensionPoint } from './extensions';
+import { BUILT_IN_GRANTS, PermissionGrants, RolePolicy } from './RolePolicy';
+
+/**
+ * The portal's role-based permission policy, replacing allow-all.
+ *
+ * @public
+ */
+export const permissionModuleRoles = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'roles',
+  register(reg) {
+    const added: PermissionGrants[] = [];
+    reg.registerExtensionPoint(rolePolicyExtensionPoint, {
+      addGrants(grants) {
+        added.push(grants);
+      },
+    });
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        policy: policyExtensionPoint,
+      },
+      async init({ config, logger, policy }) {
+        const fromConfig: PermissionGrants = {};
+        const section = config.getOptionalConfig('stackPortal.permissions');
+        for (const name of section?.keys() ?? []) {
+          const roles = section!.getStringArray(name);
+          const unknown = roles.filter(r => !isRole(r));
+          if (unknown.length) {
+            throw new Error(
+              `stackPortal.permissions.${name} names unknown role(s) ${unknown.join(', ')}`,
+            );
+          }
+          fromConfig[name] = roles as Role[];
+        }
+        policy.setPolicy(
+          RolePolicy.create({
+            grants: [BUILT_IN_GRANTS, ...added, fromConfig],
+            mapping: readRoleMapping(config),
+            logger,
+          }),
+        );
+      },
+    });
+  },
+});

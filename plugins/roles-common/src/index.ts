@@ -1,0 +1,6 @@
+/**
+ * Stack Portal's roles, derived from catalog group membership.
+ *
+ * @packageDocumentation
+ */
+export * from './roles';

@@ -1,0 +1,1 @@
+export { stacksPlugin as default } from './plugin';

@@ -1,0 +1,2 @@
+export { DefaultStacksService } from './StacksService';
+export type { StacksService } from './StacksService';

@@ -1,0 +1,7 @@
+/**
+ * Stack Portal's catalog fields and the stacks overview's shared types.
+ *
+ * @packageDocumentation
+ */
+export * from './fields';
+export * from './stack';

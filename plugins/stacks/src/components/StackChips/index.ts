@@ -1,0 +1,1 @@
+export { DocStatusChip, LayerChip, PriorityChip } from './StackChips';

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'react';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import {
+  Content,
+  EmptyState,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { StacksResponse } from '@internal/backstage-plugin-stacks-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { stacksApiRef } from '../../api';
+import { StacksSummary } from '../StacksSummary';
+import { StacksFilters } from './StacksFilters';
+import { StacksList } from './StacksList';
+import { isFilterEmpty, useStacksFilter } from './useStacksFilter';
+
+const NoStacks = ({ filtered, onClear }: { filtered: boolean; onClear: () => void }) =>
+  filtered ? (
+    <EmptyState
+      missing="data"
+      title="No stack matches these filters"
+      description="Widen the filters or clear them to see every stack."
+      action={
+        <Button variant="contained" onClick={onClear}>
+          Clear filters
+        </Button>
+      }
+    />
+  ) : (
+    <EmptyState
+      missing="data"
+      title="No stacks in the catalog yet"
+      description="A stack is a System entity with spec.type: stack; register one and it shows up here."
+    />
+  );
+
+/**
+ * The stacks overview: the review's summary, the filters (kept in the URL)
+ * and the matching stacks grouped by domain. All of it comes from one request
+ * per filter change.
+ */
+export const StacksPage = () => {
+  const stacksApi = useApi(stacksApiRef);
+  const { filter, filterKey, setFilter, clearFilter } = useStacksFilter();
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => stacksApi.getStacks(filter),
+    // filterKey changes exactly when the filter's content does
+    [stacksApi, filterKey],
+  );
+
+  // Summary and domain choices stay from the last answer while the next loads
+  // or when it fails, so the filters remain usable.
+  const [last, setLast] = useState<StacksResponse>();
+  useEffect(() => {
+    if (value) setLast(value);
+  }, [value]);
+  const data = value ?? last;
+  const filtered = !isFilterEmpty(filter);
+
+  let list;
+  if (loading && !value) {
+    list = <Progress />;
+  } else if (error) {
+    list = (
+      <>
+        <ResponseErrorPanel title="Could not load the stacks" error={error} />
+        <Button sx={{ mt: 2, mr: 1 }} variant="outlined" onClick={retry}>
+          Retry
+        </Button>
+        {filtered && (
+          <Button sx={{ mt: 2 }} onClick={clearFilter}>
+            Clear filters
+          </Button>
+        )}
+      </>
+    );
+  } else if (!value) {
+    list = null;
+  } else if (value.stacks.length === 0) {
+    list = <NoStacks filtered={filtered} onClear={clearFilter} />;
+  } else {
+    list = <StacksList stacks={value.stacks} domains={value.domains} />;
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Stacks"
+        subtitle="Every stack's documentation status, ordered as the architecture review ranks them"
+      />
+      <Content>
+        {data && (
+          <InfoCard
+            title="Architecture review"
+            subheader="Documentation status of every stack, by priority (filters do not apply)"
+          >
+            <StacksSummary summary={data.summary} />
+          </InfoCard>
+        )}
+        <StacksFilters
+          filter={filter}
+          domains={data?.domains ?? []}
+          shown={value?.stacks.length}
+          total={data?.summary.total}
+          onChange={setFilter}
+          onClear={clearFilter}
+        />
+        {loading && value && <LinearProgress aria-label="Loading stacks" sx={{ mb: 1 }} />}
+        {list}
+      </Content>
+    </Page>
+  );
+};

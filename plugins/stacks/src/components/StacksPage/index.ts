@@ -1,0 +1,1 @@
+export { StacksPage } from './StacksPage';

@@ -1,0 +1,1 @@
+export { StacksSummary } from './StacksSummary';

@@ -1,0 +1,4 @@
+export {
+  StacksSummaryWidgetActions,
+  StacksSummaryWidgetContent,
+} from './StacksSummaryWidget';

@@ -1,0 +1,124 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  compareStacks,
+  matchesFilter,
+  readStack,
+  StackDomain,
+  StacksFilter,
+  StacksResponse,
+  summarizeStacks,
+} from '@internal/backstage-plugin-stacks-common';
+
+const system = (
+  name: string,
+  title: string,
+  domain: string,
+  labels: { layer: string; priority: string; status: string },
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name,
+    namespace: 'default',
+    title,
+    labels: {
+      'stackportal.io/layer': labels.layer,
+      'stackportal.io/priority': labels.priority,
+      'stackportal.io/doc-status': labels.status,
+    },
+    annotations,
+  },
+  spec: { type: 'stack', domain, owner: 'team-platform' },
+});
+
+/** Integration Stack as the seeds have it: no user features, so incomplete. */
+export const integrationStackEntity = system(
+  'integration-stack',
+  'Integration Stack',
+  'core-infrastructure',
+  { layer: 'L4', priority: 'critical', status: 'incomplete' },
+  {
+    'stackportal.io/review-rank': '1',
+    'stackportal.io/system-features':
+      'Versioned public REST API\nOAuth 2.0 connections to third-party services\nOutbound webhooks with signing and retries\n',
+  },
+);
+
+export const authStackEntity = system(
+  'auth-stack',
+  'Auth Stack',
+  'core-infrastructure',
+  { layer: 'L1', priority: 'critical', status: 'missing' },
+  {
+    'stackportal.io/system-features': 'Single sign-on\nSessions\n',
+    'stackportal.io/user-features': 'Sign in\nManage sessions\n',
+  },
+);
+
+export const aiStackEntity = system(
+  'ai-stack',
+  'AI Stack',
+  'ai-communication',
+  { layer: 'L6', priority: 'low', status: 'complete' },
+  {
+    'stackportal.io/system-features': 'Model gateway\nEmbeddings\n',
+    'stackportal.io/user-features': 'AI assistant chat\n',
+  },
+);
+
+export const experimentationStackEntity = system(
+  'experimentation-stack',
+  'Experimentation Stack',
+  'business-product',
+  { layer: 'L6', priority: 'medium', status: 'missing' },
+  {
+    'stackportal.io/system-features': 'A/B testing\nFeature flags\n',
+    'stackportal.io/user-features': 'Experiment dashboards\n',
+  },
+);
+
+const entities = [
+  integrationStackEntity,
+  authStackEntity,
+  aiStackEntity,
+  experimentationStackEntity,
+];
+
+export const domains: StackDomain[] = [
+  {
+    entityRef: 'domain:default/core-infrastructure',
+    title: 'Core Infrastructure',
+    description: 'The stacks every product stands on.',
+  },
+  {
+    entityRef: 'domain:default/business-product',
+    title: 'Business & Product',
+    description: 'Stacks that earn, measure and keep customers.',
+  },
+  {
+    entityRef: 'domain:default/ai-communication',
+    title: 'AI & Communication',
+    description: 'Stacks for model-backed features and messaging.',
+  },
+];
+
+const titles = new Map<string, string>([
+  ...domains.map(d => [d.entityRef, d.title] as [string, string]),
+  ['group:default/team-platform', 'Platform Team'],
+]);
+
+export const allStacks = entities
+  .map(entity => readStack(entity, titles))
+  .sort(compareStacks);
+
+/** What the backend answers for a filter: filtered stacks, unfiltered summary. */
+export function stacksResponse(filter: StacksFilter = {}): StacksResponse {
+  return {
+    stacks: allStacks.filter(stack => matchesFilter(stack, filter)),
+    domains,
+    summary: summarizeStacks(allStacks),
+  };
+}
+
+export const refOf = (entity: Entity) => stringifyEntityRef(entity);
