@@ -1,9 +1,15 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import path from 'node:path';
+import { createTextPlaceholderResolver } from './localTextPlaceholder';
 import { StackPortalFieldsProcessor } from './StackPortalFieldsProcessor';
 
 /**
- * Validates Stack Portal's catalog fields on ingestion.
+ * Validates Stack Portal's catalog fields on ingestion, and lets entities in
+ * the local catalog folder inline their API contracts with `$text`.
  *
  * @public
  */
@@ -12,9 +18,19 @@ export const catalogModuleStackPortal = createBackendModule({
   moduleId: 'stack-portal',
   register(reg) {
     reg.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ catalog, config }) {
         catalog.addProcessor(new StackPortalFieldsProcessor());
+        const fileRoots = (config.getOptionalConfigArray('catalog.locations') ?? [])
+          .filter(location => location.getString('type') === 'file')
+          .map(location => path.dirname(path.resolve(location.getString('target'))));
+        catalog.addPlaceholderResolver(
+          'text',
+          createTextPlaceholderResolver({ allowedRoots: fileRoots }),
+        );
       },
     });
   },

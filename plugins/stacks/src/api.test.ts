@@ -3,7 +3,7 @@ import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { StacksClient } from './api';
-import { stacksResponse } from './testing/fixtures';
+import { stacksResponse } from './__testUtils__/fixtures';
 
 describe('StacksClient', () => {
   const server = setupServer();
@@ -57,7 +57,10 @@ describe('StacksClient', () => {
       http.get('http://backstage.test/api/stacks/stacks', () =>
         HttpResponse.json(
           {
-            error: { name: 'InputError', message: 'layer: "L9" is not one of L1, L2' },
+            error: {
+              name: 'InputError',
+              message: 'layer: "L9" is not one of L1, L2',
+            },
             response: { statusCode: 400 },
           },
           { status: 400 },

@@ -30,8 +30,7 @@ export const stacksPage = PageBlueprint.make({
     routeRef: rootRouteRef,
     // The page draws its own Backstage header.
     noHeader: true,
-    loader: () =>
-      import('./components/StacksPage').then(m => <m.StacksPage />),
+    loader: () => import('./components/StacksPage').then(m => <m.StacksPage />),
   },
 });
 
@@ -40,8 +39,7 @@ export const stackEntityCard = EntityCardBlueprint.make({
   name: 'stack',
   params: {
     filter: { kind: 'system', 'spec.type': STACK_SYSTEM_TYPE },
-    loader: () =>
-      import('./components/StackCard').then(m => <m.StackCard />),
+    loader: () => import('./components/StackCard').then(m => <m.StackCard />),
   },
 });
 

@@ -1,7 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { aiStackEntity, integrationStackEntity } from '../../testing/fixtures';
+import {
+  aiStackEntity,
+  integrationStackEntity,
+} from '../../__testUtils__/fixtures';
 import { StackCard } from './StackCard';
 
 describe('StackCard', () => {
@@ -16,13 +19,16 @@ describe('StackCard', () => {
     expect(screen.getByText('Low')).toBeInTheDocument();
     expect(screen.getByText('Complete')).toBeInTheDocument();
     const system = screen.getByRole('list', { name: 'System features' });
-    expect(within(system).getAllByRole('listitem').map(item => item.textContent)).toEqual([
-      'Model gateway',
-      'Embeddings',
-    ]);
+    expect(
+      within(system)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['Model gateway', 'Embeddings']);
     const user = screen.getByRole('list', { name: 'User features' });
     expect(within(user).getByText('AI assistant chat')).toBeInTheDocument();
-    expect(screen.queryByText('No User Features section yet')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('No User Features section yet'),
+    ).not.toBeInTheDocument();
   });
 
   it('warns that the User Features section is missing on an incomplete stack', async () => {
@@ -40,7 +46,11 @@ describe('StackCard', () => {
         'Outbound webhooks with signing and retries',
       ),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('list', { name: 'User features' })).not.toBeInTheDocument();
-    expect(screen.getByRole('alert')).toHaveTextContent('No User Features section yet');
+    expect(
+      screen.queryByRole('list', { name: 'User features' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'No User Features section yet',
+    );
   });
 });

@@ -9,7 +9,13 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { readStack } from '@internal/backstage-plugin-stacks-common';
 import { DocStatusChip, LayerChip, PriorityChip } from '../StackChips';
 
-const Field = ({ label, children }: { label: string; children: JSX.Element }) => (
+const Field = ({
+  label,
+  children,
+}: {
+  label: string;
+  children: JSX.Element;
+}) => (
   <Box>
     <Typography variant="caption" color="text.secondary" component="div">
       {label}

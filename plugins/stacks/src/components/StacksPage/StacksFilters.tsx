@@ -35,7 +35,11 @@ const MultiSelect = (props: {
   const titleOf = (value: string) =>
     options.find(option => option.value === value)?.label ?? value;
   return (
-    <FormControl size="small" sx={{ minWidth: 200, maxWidth: 320 }} data-testid={`stacks-filter-${id}`}>
+    <FormControl
+      size="small"
+      sx={{ minWidth: 200, maxWidth: 320 }}
+      data-testid={`stacks-filter-${id}`}
+    >
       <InputLabel id={labelId} shrink>
         {label}
       </InputLabel>
@@ -108,7 +112,13 @@ export const StacksFilters = (props: {
     <Box
       role="search"
       aria-label="Filter stacks"
-      sx={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 2, my: 3 }}
+      sx={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        alignItems: 'center',
+        gap: 2,
+        my: 3,
+      }}
     >
       <MultiSelect
         id="domain"
@@ -120,7 +130,10 @@ export const StacksFilters = (props: {
       <MultiSelect
         id="layer"
         label="Layer"
-        options={LAYERS.map(layer => ({ value: layer, label: layerLabel(layer) }))}
+        options={LAYERS.map(layer => ({
+          value: layer,
+          label: layerLabel(layer),
+        }))}
         selected={filter.layer ?? []}
         onChange={set('layer')}
       />
@@ -134,7 +147,10 @@ export const StacksFilters = (props: {
       <MultiSelect
         id="status"
         label="Documentation status"
-        options={DOC_STATUSES.map(s => ({ value: s, label: DOC_STATUS_LABELS[s] }))}
+        options={DOC_STATUSES.map(s => ({
+          value: s,
+          label: DOC_STATUS_LABELS[s],
+        }))}
         selected={filter.status ?? []}
         onChange={set('status')}
       />

@@ -29,24 +29,40 @@ interface DomainGroup {
 }
 
 /** Stacks per domain, in `domains` order; stacks outside them come last. */
-export function groupByDomain(stacks: Stack[], domains: StackDomain[]): DomainGroup[] {
+export function groupByDomain(
+  stacks: Stack[],
+  domains: StackDomain[],
+): DomainGroup[] {
   const groups: DomainGroup[] = domains.map(domain => ({
     id: domain.entityRef,
     name: nameOf(domain.entityRef),
     title: domain.title,
     description: domain.description,
-    stacks: stacks.filter(stack => stack.domain?.entityRef === domain.entityRef),
+    stacks: stacks.filter(
+      stack => stack.domain?.entityRef === domain.entityRef,
+    ),
   }));
   const known = new Set(domains.map(domain => domain.entityRef));
-  const others = stacks.filter(stack => !stack.domain || !known.has(stack.domain.entityRef));
+  const others = stacks.filter(
+    stack => !stack.domain || !known.has(stack.domain.entityRef),
+  );
   if (others.length) {
-    groups.push({ id: 'none', name: 'none', title: 'Other stacks', stacks: others });
+    groups.push({
+      id: 'none',
+      name: 'none',
+      title: 'Other stacks',
+      stacks: others,
+    });
   }
   return groups.filter(group => group.stacks.length > 0);
 }
 
 const StackRow = ({ stack }: { stack: Stack }) => (
-  <TableRow hover data-testid={`stack-row-${stack.name}`} aria-label={stack.title}>
+  <TableRow
+    hover
+    data-testid={`stack-row-${stack.name}`}
+    aria-label={stack.title}
+  >
     <TableCell component="th" scope="row">
       <EntityRefLink entityRef={stack.entityRef}>{stack.title}</EntityRefLink>
       {stack.description && (
@@ -66,7 +82,9 @@ const StackRow = ({ stack }: { stack: Stack }) => (
     </TableCell>
     <TableCell>
       {stack.owner ? (
-        <EntityRefLink entityRef={stack.owner.entityRef}>{stack.owner.title}</EntityRefLink>
+        <EntityRefLink entityRef={stack.owner.entityRef}>
+          {stack.owner.title}
+        </EntityRefLink>
       ) : (
         <Typography variant="body2" color="text.secondary">
           No owner
@@ -77,7 +95,13 @@ const StackRow = ({ stack }: { stack: Stack }) => (
 );
 
 /** One card per domain, listing its stacks most urgent first. */
-export const StacksList = ({ stacks, domains }: { stacks: Stack[]; domains: StackDomain[] }) => (
+export const StacksList = ({
+  stacks,
+  domains,
+}: {
+  stacks: Stack[];
+  domains: StackDomain[];
+}) => (
   <>
     {groupByDomain(stacks, domains).map(group => (
       <Box
@@ -87,7 +111,12 @@ export const StacksList = ({ stacks, domains }: { stacks: Stack[]; domains: Stac
         data-testid={`stacks-domain-${group.name}`}
         sx={{ mb: 3 }}
       >
-        <InfoCard title={group.title} subheader={group.description} noPadding>
+        <InfoCard
+          title={group.title}
+          subheader={group.description}
+          titleTypographyProps={{ component: 'h2' }}
+          noPadding
+        >
           <Table size="small" aria-label={`${group.title} stacks`}>
             <TableHead>
               <TableRow>

@@ -3,77 +3,66 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
-  mockApis,
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { StacksFilter } from '@internal/backstage-plugin-stacks-common';
-import { StacksClient, stacksApiRef } from '../../api';
-import { stacksResponse } from '../../testing/fixtures';
+import { useLocation } from 'react-router-dom';
+import { stacksApiRef } from '../../api';
+import {
+  serveStacks,
+  STACKS_URL,
+  testStacksClient,
+} from '../../__testUtils__/fixtures';
 import { StacksPage } from './StacksPage';
 
-const STACKS_URL = 'http://backstage.test/api/stacks/stacks';
+/** Shows the query string, as the address bar would. */
+const AddressBar = () => (
+  <output data-testid="address-bar">{useLocation().search}</output>
+);
 
 describe('StacksPage', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  /** Serves the fixtures like the backend does and records each query. */
-  const serveStacks = () => {
-    const queries: URLSearchParams[] = [];
-    server.use(
-      http.get(STACKS_URL, ({ request }) => {
-        const query = new URL(request.url).searchParams;
-        queries.push(query);
-        const filter: StacksFilter = {
-          domain: query.getAll('domain'),
-          layer: query.getAll('layer') as StacksFilter['layer'],
-          priority: query.getAll('priority') as StacksFilter['priority'],
-          status: query.getAll('status') as StacksFilter['status'],
-        };
-        return HttpResponse.json(stacksResponse(filter));
-      }),
-    );
-    return queries;
-  };
-
   const renderPage = (url = '/stacks') =>
-    renderInTestApp(<StacksPage />, {
-      initialRouteEntries: [url],
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      apis: [
-        [
-          stacksApiRef,
-          new StacksClient({
-            discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
-            fetchApi: mockApis.fetch(),
-          }),
-        ],
-      ],
-    });
+    renderInTestApp(
+      <>
+        <StacksPage />
+        <AddressBar />
+      </>,
+      {
+        initialRouteEntries: [url],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        apis: [[stacksApiRef, testStacksClient()]],
+      },
+    );
 
   it('shows the review summary and the stacks grouped by domain', async () => {
-    const queries = serveStacks();
+    const queries = serveStacks(server);
     await renderPage();
 
-    const core = await screen.findByRole('region', { name: 'Core Infrastructure' });
-    expect(within(core).getByText('The stacks every product stands on.')).toBeInTheDocument();
+    const core = await screen.findByRole('region', {
+      name: 'Core Infrastructure',
+    });
+    expect(
+      within(core).getByText('The stacks every product stands on.'),
+    ).toBeInTheDocument();
     const integration = within(core).getByTestId('stack-row-integration-stack');
-    expect(within(integration).getByRole('link', { name: 'Integration Stack' })).toHaveAttribute(
-      'href',
-      '/catalog/default/system/integration-stack',
-    );
+    expect(
+      within(integration).getByRole('link', { name: 'Integration Stack' }),
+    ).toHaveAttribute('href', '/catalog/default/system/integration-stack');
     expect(within(integration).getByText('L4 Integration')).toBeInTheDocument();
     expect(within(integration).getByText('Critical')).toBeInTheDocument();
     expect(within(integration).getByText('Incomplete')).toBeInTheDocument();
-    expect(within(integration).getByRole('link', { name: 'Platform Team' })).toHaveAttribute(
-      'href',
-      '/catalog/default/group/team-platform',
-    );
+    expect(
+      within(integration).getByRole('link', { name: 'Platform Team' }),
+    ).toHaveAttribute('href', '/catalog/default/group/team-platform');
     // Most urgent first: the review ranks Integration Stack first.
     expect(
-      within(core).getAllByRole('row').map(row => row.getAttribute('aria-label')),
+      within(core)
+        .getAllByRole('row')
+        .map(row => row.getAttribute('aria-label')),
     ).toEqual([null, 'Integration Stack', 'Auth Stack']);
 
     // Domains in the backend's order.
@@ -81,73 +70,119 @@ describe('StacksPage', () => {
       screen
         .getAllByRole('region')
         .map(region => region.getAttribute('aria-label'))
-        .filter(name => ['Core Infrastructure', 'Business & Product', 'AI & Communication'].includes(name!)),
-    ).toEqual(['Core Infrastructure', 'Business & Product', 'AI & Communication']);
+        .filter(name =>
+          [
+            'Core Infrastructure',
+            'Business & Product',
+            'AI & Communication',
+          ].includes(name!),
+        ),
+    ).toEqual([
+      'Core Infrastructure',
+      'Business & Product',
+      'AI & Communication',
+    ]);
 
-    const critical = screen.getByRole('region', { name: 'Critical priority' });
+    const critical = screen.getByRole('region', { name: 'Critical stacks' });
     expect(within(critical).getByText('2 stacks')).toBeInTheDocument();
     expect(within(critical).getByText('1 incomplete')).toBeInTheDocument();
     expect(within(critical).getByText('1 missing')).toBeInTheDocument();
     expect(within(critical).getByText('0 complete')).toBeInTheDocument();
-    expect(screen.getByTestId('stacks-count')).toHaveTextContent('4 of 4 stacks');
+    expect(screen.getByTestId('stacks-count')).toHaveTextContent(
+      '4 of 4 stacks',
+    );
     expect(queries).toHaveLength(1);
   });
 
   it('re-queries the backend with a chosen filter and shows only what matches', async () => {
-    const queries = serveStacks();
+    const queries = serveStacks(server);
     await renderPage();
     await screen.findByTestId('stack-row-ai-stack');
 
     await userEvent.click(screen.getByRole('combobox', { name: /^Layer/ }));
-    await userEvent.click(await screen.findByRole('option', { name: 'L6 Application' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'L6 Application' }),
+    );
     await userEvent.keyboard('{Escape}');
 
-    await waitFor(() => expect(screen.getByTestId('stacks-count')).toHaveTextContent('2 of 4 stacks'));
+    await waitFor(() =>
+      expect(screen.getByTestId('stacks-count')).toHaveTextContent(
+        '2 of 4 stacks',
+      ),
+    );
     expect(queries).toHaveLength(2);
     expect(queries[1].getAll('layer')).toEqual(['L6']);
+    expect(screen.getByTestId('address-bar')).toHaveTextContent('?layer=L6');
     expect(screen.getByTestId('stack-row-ai-stack')).toBeInTheDocument();
-    expect(screen.getByTestId('stack-row-experimentation-stack')).toBeInTheDocument();
-    expect(screen.queryByTestId('stack-row-integration-stack')).not.toBeInTheDocument();
-    expect(screen.queryByRole('region', { name: 'Core Infrastructure' })).not.toBeInTheDocument();
-    expect(screen.getByRole('combobox', { name: /^Layer/ })).toHaveTextContent('L6 Application');
+    expect(
+      screen.getByTestId('stack-row-experimentation-stack'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('stack-row-integration-stack'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('region', { name: 'Core Infrastructure' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: /^Layer/ })).toHaveTextContent(
+      'L6 Application',
+    );
     // The summary still covers every stack.
     expect(
-      within(screen.getByRole('region', { name: 'Critical priority' })).getByText('2 stacks'),
+      within(screen.getByRole('region', { name: 'Critical stacks' })).getByText(
+        '2 stacks',
+      ),
     ).toBeInTheDocument();
   });
 
   it('restores the filters from a shared URL', async () => {
-    const queries = serveStacks();
-    await renderPage(
-      '/stacks?filters[priority][0]=critical&filters[status][0]=missing&filters[layer][0]=L99',
-    );
+    const queries = serveStacks(server);
+    await renderPage('/stacks?priority=critical&status=missing&layer=L99');
 
-    expect(await screen.findByTestId('stack-row-auth-stack')).toBeInTheDocument();
-    expect(screen.queryByTestId('stack-row-integration-stack')).not.toBeInTheDocument();
-    expect(screen.getByTestId('stacks-count')).toHaveTextContent('1 of 4 stacks');
+    expect(
+      await screen.findByTestId('stack-row-auth-stack'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('stack-row-integration-stack'),
+    ).not.toBeInTheDocument();
+    expect(screen.getByTestId('stacks-count')).toHaveTextContent(
+      '1 of 4 stacks',
+    );
     expect(queries).toHaveLength(1);
     expect(queries[0].getAll('priority')).toEqual(['critical']);
     expect(queries[0].getAll('status')).toEqual(['missing']);
     // An unknown layer in the link is dropped, not sent.
     expect(queries[0].has('layer')).toBe(false);
-    expect(screen.getByRole('combobox', { name: /^Priority/ })).toHaveTextContent('Critical');
-    expect(screen.getByRole('combobox', { name: /^Documentation status/ })).toHaveTextContent(
-      'Missing',
-    );
+    expect(
+      screen.getByRole('combobox', { name: /^Priority/ }),
+    ).toHaveTextContent('Critical');
+    expect(
+      screen.getByRole('combobox', { name: /^Documentation status/ }),
+    ).toHaveTextContent('Missing');
   });
 
   it('says when no stack matches and clears the filters on request', async () => {
-    const queries = serveStacks();
-    await renderPage('/stacks?filters[layer][0]=L3');
+    const queries = serveStacks(server);
+    await renderPage('/stacks?layer=L3');
 
-    expect(await screen.findByText('No stack matches these filters')).toBeInTheDocument();
-    expect(screen.getByTestId('stacks-count')).toHaveTextContent('0 of 4 stacks');
+    expect(
+      await screen.findByText('No stack matches these filters'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('stacks-count')).toHaveTextContent(
+      '0 of 4 stacks',
+    );
 
-    await userEvent.click(screen.getAllByRole('button', { name: 'Clear filters' })[0]);
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Clear filters' })[0],
+    );
 
-    expect(await screen.findByTestId('stack-row-integration-stack')).toBeInTheDocument();
-    expect(screen.getByTestId('stacks-count')).toHaveTextContent('4 of 4 stacks');
+    expect(
+      await screen.findByTestId('stack-row-integration-stack'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('stacks-count')).toHaveTextContent(
+      '4 of 4 stacks',
+    );
     expect(queries.map(query => query.toString())).toEqual(['layer=L3', '']);
+    expect(screen.getByTestId('address-bar')).toBeEmptyDOMElement();
   });
 
   it("shows the backend's error when the stacks cannot be loaded", async () => {
@@ -155,7 +190,10 @@ describe('StacksPage', () => {
       http.get(STACKS_URL, () =>
         HttpResponse.json(
           {
-            error: { name: 'AuthenticationError', message: 'Missing credentials' },
+            error: {
+              name: 'AuthenticationError',
+              message: 'Missing credentials',
+            },
             response: { statusCode: 401 },
           },
           { status: 401 },
@@ -164,8 +202,12 @@ describe('StacksPage', () => {
     );
     await renderPage();
 
-    expect(await screen.findByText(/Could not load the stacks/)).toBeInTheDocument();
-    expect(screen.getAllByText(/Missing credentials/).length).toBeGreaterThan(0);
+    expect(
+      await screen.findByText(/Could not load the stacks/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/Missing credentials/).length).toBeGreaterThan(
+      0,
+    );
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
     expect(screen.queryByTestId('stacks-count')).not.toBeInTheDocument();
   });

@@ -19,7 +19,13 @@ import { StacksFilters } from './StacksFilters';
 import { StacksList } from './StacksList';
 import { isFilterEmpty, useStacksFilter } from './useStacksFilter';
 
-const NoStacks = ({ filtered, onClear }: { filtered: boolean; onClear: () => void }) =>
+const NoStacks = ({
+  filtered,
+  onClear,
+}: {
+  filtered: boolean;
+  onClear: () => void;
+}) =>
   filtered ? (
     <EmptyState
       missing="data"
@@ -97,6 +103,7 @@ export const StacksPage = () => {
         {data && (
           <InfoCard
             title="Architecture review"
+            titleTypographyProps={{ component: 'h2' }}
             subheader="Documentation status of every stack, by priority (filters do not apply)"
           >
             <StacksSummary summary={data.summary} />
@@ -110,7 +117,9 @@ export const StacksPage = () => {
           onChange={setFilter}
           onClear={clearFilter}
         />
-        {loading && value && <LinearProgress aria-label="Loading stacks" sx={{ mb: 1 }} />}
+        {loading && value && (
+          <LinearProgress aria-label="Loading stacks" sx={{ mb: 1 }} />
+        )}
         {list}
       </Content>
     </Page>

@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from 'react';
-import { useQueryParamState } from '@backstage/core-components';
+import { useSearchParams } from 'react-router-dom';
 import {
   DOC_STATUSES,
   isDocStatus,
@@ -12,22 +12,13 @@ import {
 
 export type FilterKey = keyof StacksFilter;
 
-export const FILTER_KEYS: FilterKey[] = ['domain', 'layer', 'priority', 'status'];
-
-/** The URL query parameter that holds the filters, as the catalog's does. */
-export const FILTER_QUERY_PARAM = 'filters';
-
-const listOf = (value: unknown): string[] => {
-  const items = Array.isArray(value)
-    ? value
-    : typeof value === 'string'
-    ? value.split(',')
-    : [];
-  return items
-    .filter((item): item is string => typeof item === 'string')
-    .map(item => item.trim())
-    .filter(Boolean);
-};
+/** Also the names of the page's URL query parameters, as in the backend's. */
+export const FILTER_KEYS: FilterKey[] = [
+  'domain',
+  'layer',
+  'priority',
+  'status',
+];
 
 /** Keeps the allowed values, once each, in the order of `order`. */
 const ordered = <T extends string>(
@@ -37,18 +28,23 @@ const ordered = <T extends string>(
 ): T[] => order.filter(item => values.filter(is).includes(item));
 
 /**
- * Reads the filters from what the URL holds. Values that cannot be a layer,
- * priority or status are dropped rather than sent to the backend; domains are
- * passed on as written (the backend checks they are domain references).
+ * Reads the filters from a query string; each parameter may be repeated or
+ * comma-separated. Values that cannot be a layer, priority or status are
+ * dropped rather than sent to the backend; domains are passed on as written
+ * (the backend checks they are domain references).
  */
-export function parseStacksFilter(raw: unknown): StacksFilter {
-  const query =
-    raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+export function parseStacksFilter(params: URLSearchParams): StacksFilter {
+  const listOf = (key: FilterKey) =>
+    params
+      .getAll(key)
+      .flatMap(value => value.split(','))
+      .map(value => value.trim())
+      .filter(Boolean);
   const filter: StacksFilter = {
-    domain: [...new Set(listOf(query.domain))].sort(),
-    layer: ordered(listOf(query.layer), LAYERS, isLayer),
-    priority: ordered(listOf(query.priority), PRIORITIES, isPriority),
-    status: ordered(listOf(query.status), DOC_STATUSES, isDocStatus),
+    domain: [...new Set(listOf('domain'))].sort(),
+    layer: ordered(listOf('layer'), LAYERS, isLayer),
+    priority: ordered(listOf('priority'), PRIORITIES, isPriority),
+    status: ordered(listOf('status'), DOC_STATUSES, isDocStatus),
   };
   for (const key of FILTER_KEYS) {
     if (!filter[key]?.length) delete filter[key];
@@ -61,24 +57,36 @@ export function isFilterEmpty(filter: StacksFilter): boolean {
 }
 
 /**
- * The page's filters, kept in the URL (`?filters[layer][0]=L1&...`) so a
- * filtered view can be shared and reloaded.
+ * The page's filters, kept in the URL with the backend's parameter names
+ * (`/stacks?priority=critical&status=incomplete`) so that a filtered view can
+ * be shared and reloaded.
  */
 export function useStacksFilter() {
-  const [raw, setRaw] = useQueryParamState<StacksFilter | undefined>(
-    FILTER_QUERY_PARAM,
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filterKey = JSON.stringify(parseStacksFilter(searchParams));
+  const filter = useMemo(
+    () => JSON.parse(filterKey) as StacksFilter,
+    [filterKey],
   );
-  const key = JSON.stringify(parseStacksFilter(raw));
-  const filter = useMemo(() => JSON.parse(key) as StacksFilter, [key]);
 
   const setFilter = useCallback(
-    (next: StacksFilter) => {
-      const parsed = parseStacksFilter(next);
-      setRaw(isFilterEmpty(parsed) ? undefined : parsed);
-    },
-    [setRaw],
+    (next: StacksFilter) =>
+      setSearchParams(
+        current => {
+          const params = new URLSearchParams(current);
+          for (const key of FILTER_KEYS) {
+            params.delete(key);
+            for (const value of next[key] ?? []) {
+              params.append(key, value);
+            }
+          }
+          return params;
+        },
+        { replace: true },
+      ),
+    [setSearchParams],
   );
-  const clearFilter = useCallback(() => setRaw(undefined), [setRaw]);
+  const clearFilter = useCallback(() => setFilter({}), [setFilter]);
 
-  return { filter, filterKey: key, setFilter, clearFilter };
+  return { filter, filterKey, setFilter, clearFilter };
 }

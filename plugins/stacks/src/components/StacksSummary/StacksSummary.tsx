@@ -18,7 +18,13 @@ const describe = (counts: StatusCounts) =>
   DOC_STATUSES.map(status => `${counts[status]} ${status}`).join(', ');
 
 /** A horizontal bar split into complete, incomplete and missing. */
-const StatusBar = ({ label, counts }: { label: string; counts: StatusCounts }) => (
+const StatusBar = ({
+  label,
+  counts,
+}: {
+  label: string;
+  counts: StatusCounts;
+}) => (
   <Box
     role="img"
     aria-label={`${label}: ${describe(counts)}`}
@@ -33,7 +39,10 @@ const StatusBar = ({ label, counts }: { label: string; counts: StatusCounts }) =
     {DOC_STATUSES.filter(status => counts[status] > 0).map(status => (
       <Box
         key={status}
-        sx={{ flexGrow: counts[status], bgcolor: `${DOC_STATUS_COLORS[status]}.main` }}
+        sx={{
+          flexGrow: counts[status],
+          bgcolor: `${DOC_STATUS_COLORS[status]}.main`,
+        }}
       />
     ))}
   </Box>
@@ -42,10 +51,23 @@ const StatusBar = ({ label, counts }: { label: string; counts: StatusCounts }) =
 const Legend = ({ counts }: { counts: StatusCounts }) => (
   <Box
     component="ul"
-    sx={{ listStyle: 'none', p: 0, m: 0, mt: 1, display: 'flex', flexWrap: 'wrap', columnGap: 2 }}
+    sx={{
+      listStyle: 'none',
+      p: 0,
+      m: 0,
+      mt: 1,
+      display: 'flex',
+      flexWrap: 'wrap',
+      columnGap: 2,
+    }}
   >
     {DOC_STATUSES.map(status => (
-      <Typography component="li" variant="body2" key={status} sx={{ display: 'flex', alignItems: 'center' }}>
+      <Typography
+        component="li"
+        variant="body2"
+        key={status}
+        sx={{ display: 'flex', alignItems: 'center' }}
+      >
         <Box
           component="span"
           aria-hidden
@@ -78,7 +100,8 @@ export const StacksSummary = ({
   <Box data-testid="stacks-summary">
     <Box component="section" aria-label="All stacks" sx={{ mb: 2 }}>
       <Typography variant="subtitle1" component="p" sx={{ mb: 1 }}>
-        <strong>{summary.total}</strong> {summary.total === 1 ? 'stack' : 'stacks'} in the review
+        <strong>{summary.total}</strong>{' '}
+        {summary.total === 1 ? 'stack' : 'stacks'} in the review
       </Typography>
       <StatusBar label="All stacks" counts={summary.byStatus} />
       <Legend counts={summary.byStatus} />
@@ -92,12 +115,19 @@ export const StacksSummary = ({
             <Card
               variant="outlined"
               component="section"
-              aria-label={`${PRIORITY_LABELS[priority]} priority`}
+              aria-label={`${PRIORITY_LABELS[priority]} stacks`}
               data-testid={`stacks-summary-${priority}`}
               sx={{ height: '100%' }}
             >
               <CardContent>
-                <Box sx={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', mb: 1 }}>
+                <Box
+                  sx={{
+                    display: 'flex',
+                    justifyContent: 'space-between',
+                    alignItems: 'baseline',
+                    mb: 1,
+                  }}
+                >
                   <Typography variant="h6" component="h3">
                     {PRIORITY_LABELS[priority]}
                   </Typography>
@@ -105,7 +135,10 @@ export const StacksSummary = ({
                     {total} {total === 1 ? 'stack' : 'stacks'}
                   </Typography>
                 </Box>
-                <StatusBar label={`${PRIORITY_LABELS[priority]} priority`} counts={counts} />
+                <StatusBar
+                  label={`${PRIORITY_LABELS[priority]} stacks`}
+                  counts={counts}
+                />
                 <Legend counts={counts} />
               </CardContent>
             </Card>

@@ -8,7 +8,10 @@ import { StacksSummary } from '../StacksSummary';
 /** The home page widget's body: the review summary over every stack. */
 export const StacksSummaryWidgetContent = () => {
   const stacksApi = useApi(stacksApiRef);
-  const { value, loading, error } = useAsync(() => stacksApi.getStacks(), [stacksApi]);
+  const { value, loading, error } = useAsync(
+    () => stacksApi.getStacks(),
+    [stacksApi],
+  );
 
   if (loading) {
     return <Progress />;

@@ -1,4 +1,7 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
+import { mockApis } from '@backstage/frontend-test-utils';
+import { http, HttpResponse } from 'msw';
+import type { SetupServerApi } from 'msw/node';
 import {
   compareStacks,
   matchesFilter,
@@ -8,6 +11,7 @@ import {
   StacksResponse,
   summarizeStacks,
 } from '@internal/backstage-plugin-stacks-common';
+import { StacksClient } from '../api';
 
 const system = (
   name: string,
@@ -121,4 +125,35 @@ export function stacksResponse(filter: StacksFilter = {}): StacksResponse {
   };
 }
 
-export const refOf = (entity: Entity) => stringifyEntityRef(entity);
+/** Where the test client finds the stacks backend. */
+export const STACKS_URL = 'http://backstage.test/api/stacks/stacks';
+
+/** A real client pointed at {@link STACKS_URL}. */
+export const testStacksClient = () =>
+  new StacksClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+    fetchApi: mockApis.fetch(),
+  });
+
+/**
+ * Answers `GET /api/stacks/stacks` like the backend does, from the fixtures,
+ * and records each request's query.
+ */
+export function serveStacks(server: SetupServerApi): URLSearchParams[] {
+  const queries: URLSearchParams[] = [];
+  server.use(
+    http.get(STACKS_URL, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      queries.push(query);
+      return HttpResponse.json(
+        stacksResponse({
+          domain: query.getAll('domain'),
+          layer: query.getAll('layer') as StacksFilter['layer'],
+          priority: query.getAll('priority') as StacksFilter['priority'],
+          status: query.getAll('status') as StacksFilter['status'],
+        }),
+      );
+    }),
+  );
+  return queries;
+}
