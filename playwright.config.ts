@@ -22,7 +22,7 @@ export default defineConfig({
     url: `http://localhost:${port}/.backstage/health/v1/readiness`,
     reuseExistingServer: false,
     timeout: 240_000,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
   },
   use: {

@@ -1,16 +1,22 @@
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 
 const shots = 'test-results/screenshots';
 
 async function signInAs(page: Page, displayName: string) {
   await page.goto('/');
-  await page.evaluate(() => window.localStorage.clear());
-  await page.goto('/');
   await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
 }
 
+/** A fresh browser (no remembered user) signed in as one person. */
+async function freshSignIn(browser: Browser, displayName: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, displayName);
+  return { page, close: () => context.close() };
+}
+
 test.describe('Stack Portal foundation', () => {
-  test('each seeded role can sign in with the development sign-in', async ({ page }) => {
+  test('each seeded role can sign in with the development sign-in', async ({ page, browser }) => {
     await page.goto('/');
     await expect(page.getByTestId('user-card-amara.okafor')).toContainText('admin');
     await expect(page.getByTestId('user-card-priya.nair')).toContainText('compliance');
@@ -18,10 +24,11 @@ test.describe('Stack Portal foundation', () => {
     await page.screenshot({ path: `${shots}/sign-in.png`, fullPage: true });
 
     for (const name of ['Amara Okafor', 'Priya Nair', 'Eli Martin']) {
-      await signInAs(page, name);
-      await expect(page.getByText('Stacks summary').first()).toBeVisible();
+      const session = await freshSignIn(browser, name);
+      await expect(session.page.getByText('Stacks summary').first()).toBeVisible();
+      await session.page.screenshot({ path: `${shots}/home-${name.split(' ')[0].toLowerCase()}.png`, fullPage: true });
+      await session.close();
     }
-    await page.screenshot({ path: `${shots}/home.png`, fullPage: true });
   });
 
   test('an engineer opens the Stacks page, filters it and opens a stack', async ({ page }) => {

@@ -18,7 +18,8 @@ const list = <T extends z.ZodTypeAny>(item: T) =>
     .union([z.string(), z.array(z.string())])
     .optional()
     .transform(value =>
-      (Array.isArray(value) ? value : value === undefined ? [] : [value])
+      ([] as string[])
+        .concat(value ?? [])
         .flatMap(v => v.split(','))
         .map(v => v.trim())
         .filter(Boolean),

@@ -20,6 +20,8 @@ describe('stacks plugin', () => {
       EntityCardBlueprint.dataRefs.filterFunction,
     );
 
+    if (!showsOn) throw new Error('the Stack card has no entity filter');
+
     expect(showsOn(integrationStackEntity)).toBe(true);
     expect(
       showsOn({

@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import {
   compareStacks,
   matchesFilter,
@@ -139,7 +139,7 @@ export const testStacksClient = () =>
  * Answers `GET /api/stacks/stacks` like the backend does, from the fixtures,
  * and records each request's query.
  */
-export function serveStacks(server: SetupServerApi): URLSearchParams[] {
+export function serveStacks(server: SetupServer): URLSearchParams[] {
   const queries: URLSearchParams[] = [];
   server.use(
     http.get(STACKS_URL, ({ request }) => {

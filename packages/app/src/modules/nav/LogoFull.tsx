@@ -6,7 +6,12 @@ import Typography from '@mui/material/Typography';
 export const LogoFull = () => (
   <Box display="flex" alignItems="center" gap={1} color="#7df3e1">
     <LayersIcon sx={{ fontSize: 30 }} />
-    <Typography component="span" variant="h6" fontWeight={700} noWrap>
+    <Typography
+      component="span"
+      variant="h6"
+      fontWeight={700}
+      sx={{ whiteSpace: 'nowrap' }}
+    >
       Stack Portal
     </Typography>
   </Box>

@@ -27,7 +27,7 @@ const Field = ({
 const Features = ({ title, items }: { title: string; items: string[] }) => (
   <List dense aria-label={title} disablePadding>
     {items.map(item => (
-      <ListItem key={item} disableGutters>
+      <ListItem key={item} disableGutters sx={{ py: 0.25 }}>
         <ListItemText primary={item} />
       </ListItem>
     ))}

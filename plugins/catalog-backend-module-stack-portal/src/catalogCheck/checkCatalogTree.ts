@@ -21,7 +21,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { STACK_LABELS, validateStackPortalFields } from '../fields';
+import { STACK_LABELS, validateStackPortalFields } from '@internal/backstage-plugin-stacks-common';
 
 export interface CatalogProblem {
   file: string;

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { checkCatalogTree, formatProblems } from './checkCatalogTree';
-import { readStack } from '../stack';
-import { isStackEntity } from '../fields';
+import {
+  isStackEntity,
+  readStack,
+} from '@internal/backstage-plugin-stacks-common';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const catalogRoot = path.join(repoRoot, 'catalog');
@@ -78,7 +80,9 @@ describe('catalog content', () => {
             .replace(/^#\//, '')
             .split('/')
             .reduce((v: any, k: string) => v?.[k], doc);
-          expect(target).toBeDefined();
+          if (target === undefined) {
+            throw new Error(`${api.metadata.name}: $ref ${node.$ref} points nowhere`);
+          }
           return deref(target);
         }
         return node;
