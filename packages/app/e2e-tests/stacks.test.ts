@@ -27,6 +27,12 @@ test.describe('Stack Portal foundation', () => {
       const session = await freshSignIn(browser, name);
       await expect(session.page.getByText('Stacks summary').first()).toBeVisible();
       await session.page.screenshot({ path: `${shots}/home-${name.split(' ')[0].toLowerCase()}.png`, fullPage: true });
+      if (name === 'Eli Martin') {
+        // Eli is in the Identity team, which owns the Auth and Security stacks
+        const mine = session.page.getByRole('list', { name: 'My entities' });
+        await expect(mine).toContainText('Auth Stack');
+        await expect(mine).toContainText('Security Stack');
+      }
       await session.close();
     }
   });
