@@ -1,8 +1,8 @@
 // Helpers shared by the benchmarks: start and stop the portal's backend the way
 // `./portal start` does, wait with a time-out, time HTTP requests, summarise.
 // Node built-ins only, plus `pg` and `yaml` from the repo's node_modules.
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { createRequire } from 'node:module';
@@ -66,7 +66,8 @@ export async function assertPortFree(port) {
 
 /**
  * Polls `probe` until it returns a truthy value, at most `timeoutMs`.
- * `probe` errors count as "not yet". Throws with `what` on time-out.
+ * `probe` errors count as "not yet", except errors marked `fatal: true`,
+ * which end the wait at once. Throws with `what` on time-out.
  */
 export async function waitUntil(what, probe, { timeoutMs, intervalMs = 250, onTick } = {}) {
   const start = now();
@@ -76,6 +77,7 @@ export async function waitUntil(what, probe, { timeoutMs, intervalMs = 250, onTi
       const value = await probe();
       if (value) return { value, ms: now() - start };
     } catch (e) {
+      if (e.fatal) throw e;
       lastError = e;
     }
     if (now() - start > timeoutMs) {
@@ -197,6 +199,31 @@ export function startBackend({ configs, logFile, env = {} }) {
   return handle;
 }
 
+/**
+ * How many times backstage-cli restarted the backend because a source file it
+ * loaded changed (the working tree is shared: someone else may be editing it).
+ */
+export function restartsIn(logFile) {
+  try {
+    return (readFileSync(logFile, 'utf8').match(/Change detected, restarting/g) ?? []).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** An error that ends a waitUntil at once instead of counting as "not yet". */
+export function fatal(message) {
+  return Object.assign(new Error(message), { fatal: true });
+}
+
+/** Keeps a failed run's backend log outside the temp folder that is deleted. */
+export function preserveLog(logFile, name) {
+  if (!logFile || !existsSync(logFile)) return undefined;
+  const kept = join(os.tmpdir(), `${name}-${Date.now()}-backend.log`);
+  copyFileSync(logFile, kept);
+  return kept;
+}
+
 /** Stops the backend and re-raises on Ctrl-C / SIGTERM so cleanup always runs. */
 export function installSignalHandlers(cleanup) {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -256,6 +283,44 @@ export const fmt = (ms, digits = 1) => `${ms.toFixed(digits)} ms`;
 export function machine() {
   const cpus = os.cpus();
   return `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`;
+}
+
+/**
+ * CPU seconds (user + system) used so far by every live process of a process
+ * group: the backend's yarn, backstage-cli and node processes. Linux /proc only.
+ */
+export function groupCpuSeconds(pgid) {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter(d => /^[0-9]+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15
+      if (Number(fields[2]) !== pgid) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** 1-minute load average: other work on the machine skews every figure. */
+export const load = () => os.loadavg()[0].toFixed(2);
+
+/** Which code was measured: HEAD plus how many paths differ from it. */
+export function treeState() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT })
+      .toString()
+      .split('\n')
+      .filter(Boolean).length;
+    return dirty ? `${head} + ${dirty} uncommitted paths` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 // ---- PostgreSQL --------------------------------------------------------------

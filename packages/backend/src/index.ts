@@ -3,8 +3,12 @@
  * Each line adds one feature; behaviour lives in the plugins under plugins/.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { auditorServiceFactory } from '@internal/backstage-plugin-audit-log-node';
 
 const backend = createBackend();
+
+// every plugin's audit events: logged as before, and stored in the audit log
+backend.add(auditorServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -31,9 +35,10 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@internal/backstage-plugin-catalog-backend-module-stack-portal'));
 
-// permissions: roles from group membership
+// permissions: roles from group membership, and each plugin's grants
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@internal/backstage-plugin-permission-backend-module-roles'));
+backend.add(import('@internal/backstage-plugin-permission-backend-module-audit-log'));
 
 // search
 backend.add(import('@backstage/plugin-search-backend'));
@@ -47,5 +52,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Stack Portal
 backend.add(import('@internal/backstage-plugin-stacks-backend'));
+backend.add(import('@internal/backstage-plugin-audit-log-backend'));
+// ADRs: entity tab, portal page, search, and the scaffolder action for a first ADR
+backend.add(import('@internal/backstage-plugin-adr-backend'));
+backend.add(import('@internal/backstage-plugin-adr-backend/search'));
+backend.add(import('@internal/backstage-plugin-scaffolder-backend-module-adr'));
 
 backend.start();

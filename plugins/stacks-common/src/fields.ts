@@ -22,6 +22,7 @@ export const STACK_ANNOTATIONS = {
   healthEndpoint: `${STACK_PORTAL_PREFIX}/health-endpoint`,
   cloudwatchNamespace: `${STACK_PORTAL_PREFIX}/cloudwatch-namespace`,
   cloudwatchDimensions: `${STACK_PORTAL_PREFIX}/cloudwatch-dimensions`,
+  docsLocation: `${STACK_PORTAL_PREFIX}/docs-location`,
   adrLocation: 'backstage.io/adr-location',
 } as const;
 
@@ -148,6 +149,14 @@ export function validateStackPortalFields(entity: Entity): FieldProblem[] {
     annotations[STACK_ANNOTATIONS.healthEndpoint],
     v => /^https?:\/\/[^\s]+$/.test(v),
     'an http(s) URL',
+  );
+  check(
+    STACK_ANNOTATIONS.docsLocation,
+    annotations[STACK_ANNOTATIONS.docsLocation],
+    v =>
+      /^https?:\/\/[^\s]+$/.test(v) ||
+      (/^[^\s/\\][^\s\\]*\.md$/.test(v) && !/^[A-Za-z]:/.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v)),
+    'a markdown file (.md) relative to the entity file, or an http(s) URL',
   );
   check(
     STACK_ANNOTATIONS.cloudwatchDimensions,

@@ -5,3 +5,4 @@
  */
 export * from './fields';
 export * from './stack';
+export * from './coverage';

@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CoverageResponse,
   StacksFilter,
   StacksResponse,
 } from '@internal/backstage-plugin-stacks-common';
@@ -16,6 +17,11 @@ export interface StacksApi {
    * that hold stacks, and the summary over every stack.
    */
   getStacks(filter?: StacksFilter): Promise<StacksResponse>;
+  /**
+   * Each stack's documentation, measured: which of the six required parts its
+   * document has. Answered by the ADR backend, which reads the documents.
+   */
+  getCoverage(): Promise<CoverageResponse>;
 }
 
 export const stacksApiRef = createApiRef<StacksApi>().with({
@@ -23,7 +29,7 @@ export const stacksApiRef = createApiRef<StacksApi>().with({
   pluginId: 'stacks',
 });
 
-/** Talks to `GET /api/stacks/stacks`. */
+/** Talks to `GET /api/stacks/stacks` and `GET /api/adr/coverage`. */
 export class StacksClient implements StacksApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -44,8 +50,12 @@ export class StacksClient implements StacksApi {
     return this.request<StacksResponse>(`/stacks${search ? `?${search}` : ''}`);
   }
 
-  private async request<T>(path: string): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('stacks');
+  async getCoverage(): Promise<CoverageResponse> {
+    return this.request<CoverageResponse>('/coverage', 'adr');
+  }
+
+  private async request<T>(path: string, pluginId = 'stacks'): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -1,4 +1,5 @@
 import {
+  DocPart,
   DocStatus,
   Layer,
   LAYER_TITLES,
@@ -37,3 +38,13 @@ export const PRIORITY_COLORS = {
   medium: 'info',
   low: 'default',
 } as const satisfies Record<Priority, string>;
+
+/** Short column titles of the coverage matrix. */
+export const DOC_PART_SHORT: Record<DocPart, string> = {
+  'system-features': 'System features',
+  'user-features': 'User features',
+  'mermaid-diagrams': 'Diagrams',
+  'decision-tables': 'Decision tables',
+  'code-examples': 'Code examples',
+  'trade-off-analysis': 'Trade-offs',
+};

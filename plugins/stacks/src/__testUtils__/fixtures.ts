@@ -4,6 +4,10 @@ import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import {
   compareStacks,
+  CoverageResponse,
+  DOC_PARTS,
+  measuredDocStatus,
+  StackCoverage,
   matchesFilter,
   readStack,
   StackDomain,
@@ -141,6 +145,7 @@ export const testStacksClient = () =>
  */
 export function serveStacks(server: SetupServer): URLSearchParams[] {
   const queries: URLSearchParams[] = [];
+  serveCoverage(server);
   server.use(
     http.get(STACKS_URL, ({ request }) => {
       const query = new URL(request.url).searchParams;
@@ -156,4 +161,61 @@ export function serveStacks(server: SetupServer): URLSearchParams[] {
     }),
   );
   return queries;
+}
+
+/** Where the test client finds the measured coverage (the ADR backend). */
+export const COVERAGE_URL = 'http://backstage.test/api/adr/coverage';
+
+/** The six results for the parts present; none when there is no document. */
+const parts = (present: string[] | undefined) =>
+  present
+    ? DOC_PARTS.map(part => ({
+        part,
+        present: present.includes(part),
+        evidence: present.includes(part) ? `line 3: ${part}` : `no "${part}" heading`,
+      }))
+    : [];
+
+const measured = (
+  name: string,
+  title: string,
+  declared: StackCoverage['declaredStatus'],
+  present: string[] | undefined,
+  extra: Partial<StackCoverage> = {},
+): StackCoverage => ({
+  entityRef: `system:default/${name}`,
+  name,
+  title,
+  declaredStatus: declared,
+  measuredStatus: measuredDocStatus(parts(present)),
+  parts: parts(present),
+  ...extra,
+});
+
+/**
+ * Coverage as the ADR backend measures it: Integration lacks User Features,
+ * AI is complete, Auth is documented in full although the catalog says
+ * missing, Experimentation has no document.
+ */
+export const coverageResponse: CoverageResponse = {
+  stacks: [
+    measured('integration-stack', 'Integration Stack', 'incomplete', DOC_PARTS.filter(p => p !== 'user-features'), {
+      priority: 'critical',
+      reviewRank: 1,
+      docsLocation: 'docs/integration-stack.md',
+    }),
+    measured('auth-stack', 'Auth Stack', 'missing', [...DOC_PARTS], { priority: 'critical' }),
+    measured('experimentation-stack', 'Experimentation Stack', 'missing', undefined, {
+      priority: 'medium',
+      error: 'no documentation location (stackportal.io/docs-location)',
+    }),
+    measured('ai-stack', 'AI Stack', 'complete', [...DOC_PARTS], { priority: 'low' }),
+  ],
+  measured: { complete: 2, incomplete: 1, missing: 1 },
+  mismatches: 1,
+};
+
+/** Answers `GET /api/adr/coverage` from {@link coverageResponse}. */
+export function serveCoverage(server: SetupServer, response: CoverageResponse = coverageResponse) {
+  server.use(http.get(COVERAGE_URL, () => HttpResponse.json(response)));
 }

@@ -13,6 +13,15 @@ import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { auditLogEventReadPermission } from '@internal/backstage-plugin-audit-log-common';
+import { ReactNode } from 'react';
+
+/** Shows the Compliance item only to those who may read the audit log. */
+function ComplianceNavItem(props: { children: ReactNode }) {
+  const { allowed } = usePermission({ permission: auditLogEventReadPermission });
+  return allowed ? <>{props.children}</> : null;
+}
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -37,6 +46,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:stacks')}
             {nav.take('page:scaffolder')}
+            <ComplianceNavItem>{nav.take('page:audit-log')}</ComplianceNavItem>
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -8,7 +8,12 @@ import Typography from '@mui/material/Typography';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Stack, StackDomain } from '@internal/backstage-plugin-stacks-common';
+import {
+  Stack,
+  StackCoverage,
+  StackDomain,
+} from '@internal/backstage-plugin-stacks-common';
+import { DOC_STATUS_LABELS } from '../../labels';
 import { DocStatusChip, LayerChip, PriorityChip } from '../StackChips';
 
 const nameOf = (ref: string) => {
@@ -57,7 +62,27 @@ export function groupByDomain(
   return groups.filter(group => group.stacks.length > 0);
 }
 
-const StackRow = ({ stack }: { stack: Stack }) => (
+/**
+ * The measured status when the documentation was read, with the catalog's
+ * declared status called out where it differs; the declared one otherwise.
+ */
+const Documentation = ({ stack, measured }: { stack: Stack; measured?: StackCoverage }) => {
+  if (!measured) {
+    return <DocStatusChip status={stack.docStatus} />;
+  }
+  return (
+    <>
+      <DocStatusChip status={measured.measuredStatus} />
+      {stack.docStatus && stack.docStatus !== measured.measuredStatus && (
+        <Typography variant="caption" component="div" color="warning.main" data-testid={`stack-status-differs-${stack.name}`}>
+          Catalog says {DOC_STATUS_LABELS[stack.docStatus]}
+        </Typography>
+      )}
+    </>
+  );
+};
+
+const StackRow = ({ stack, measured }: { stack: Stack; measured?: StackCoverage }) => (
   <TableRow
     hover
     data-testid={`stack-row-${stack.name}`}
@@ -78,7 +103,7 @@ const StackRow = ({ stack }: { stack: Stack }) => (
       <PriorityChip priority={stack.priority} />
     </TableCell>
     <TableCell>
-      <DocStatusChip status={stack.docStatus} />
+      <Documentation stack={stack} measured={measured} />
     </TableCell>
     <TableCell>
       {stack.owner ? (
@@ -98,9 +123,12 @@ const StackRow = ({ stack }: { stack: Stack }) => (
 export const StacksList = ({
   stacks,
   domains,
+  coverage,
 }: {
   stacks: Stack[];
   domains: StackDomain[];
+  /** Measured documentation by entity ref, when it could be read. */
+  coverage?: Map<string, StackCoverage>;
 }) => (
   <>
     {groupByDomain(stacks, domains).map(group => (
@@ -129,7 +157,11 @@ export const StacksList = ({
             </TableHead>
             <TableBody>
               {group.stacks.map(stack => (
-                <StackRow key={stack.entityRef} stack={stack} />
+                <StackRow
+                  key={stack.entityRef}
+                  stack={stack}
+                  measured={coverage?.get(stack.entityRef)}
+                />
               ))}
             </TableBody>
           </Table>

@@ -10,6 +10,8 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { useLocation } from 'react-router-dom';
 import { stacksApiRef } from '../../api';
 import {
+  COVERAGE_URL,
+  serveCoverage,
   serveStacks,
   STACKS_URL,
   testStacksClient,
@@ -186,6 +188,7 @@ describe('StacksPage', () => {
   });
 
   it("shows the backend's error when the stacks cannot be loaded", async () => {
+    serveCoverage(server);
     server.use(
       http.get(STACKS_URL, () =>
         HttpResponse.json(
@@ -210,5 +213,69 @@ describe('StacksPage', () => {
     );
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
     expect(screen.queryByTestId('stacks-count')).not.toBeInTheDocument();
+  });
+
+  it('measures each stack’s documentation by the six parts, in review order, and says where the catalog differs', async () => {
+    serveStacks(server);
+    await renderPage();
+    const matrix = await screen.findByRole('table', { name: 'Documentation coverage' });
+    expect(
+      within(matrix)
+        .getAllByRole('row')
+        .map(row => row.getAttribute('aria-label'))
+        .slice(1),
+    ).toEqual(['Integration Stack', 'Auth Stack', 'Experimentation Stack', 'AI Stack']);
+    expect(within(matrix).getByRole('columnheader', { name: 'User features' })).toBeInTheDocument();
+    const integration = within(matrix).getByTestId('coverage-row-integration-stack');
+    expect(within(integration).getByTestId('coverage-integration-stack-user-features')).toHaveAttribute('data-present', 'false');
+    expect(within(integration).getByTitle(/User Features: missing/)).toBeInTheDocument();
+    expect(within(integration).getByTestId('coverage-integration-stack-trade-off-analysis')).toHaveAttribute('data-present', 'true');
+    expect(within(integration).getByText('Incomplete')).toBeInTheDocument();
+    expect(within(matrix).getByTestId('coverage-row-experimentation-stack')).toHaveTextContent(
+      'No documentation: no documentation location (stackportal.io/docs-location)',
+    );
+    // Auth is documented in full, the catalog says missing: both places say so.
+    expect(within(matrix).getByTestId('coverage-differs-auth-stack')).toHaveTextContent('Catalog says Missing');
+    const authRow = screen.getByTestId('stack-row-auth-stack');
+    expect(within(authRow).getByText('Complete')).toBeInTheDocument();
+    expect(within(authRow).getByTestId('stack-status-differs-auth-stack')).toHaveTextContent('Catalog says Missing');
+    expect(screen.getByTestId('coverage-summary')).toHaveTextContent(
+      'Measured: 2 complete · 1 incomplete · 1 missing · 1 stack differs from the catalog',
+    );
+  });
+
+  it('filters the matrix to the stacks missing a part, and follows the page filters', async () => {
+    serveStacks(server);
+    await renderPage('/stacks?coverage=missing:user-features');
+    const matrix = await screen.findByRole('table', { name: 'Documentation coverage' });
+    await waitFor(() =>
+      expect(within(matrix).getAllByTestId(/^coverage-row-/).map(r => r.getAttribute('data-testid'))).toEqual([
+        'coverage-row-integration-stack',
+        'coverage-row-experimentation-stack',
+      ]),
+    );
+    await userEvent.click(screen.getByRole('combobox', { name: /^Layer/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'L6 Application' }));
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(within(matrix).getAllByTestId(/^coverage-row-/).map(r => r.getAttribute('data-testid'))).toEqual([
+        'coverage-row-experimentation-stack',
+      ]),
+    );
+    expect(screen.getByTestId('address-bar')).toHaveTextContent('coverage=missing%3Auser-features');
+  });
+
+  it('keeps the declared statuses when coverage cannot be measured', async () => {
+    serveStacks(server);
+    server.use(
+      http.get(COVERAGE_URL, () =>
+        HttpResponse.json({ error: { name: 'Error', message: 'adr backend down' } }, { status: 503 }),
+      ),
+    );
+    await renderPage();
+    expect(await screen.findByText(/Could not measure documentation coverage/)).toBeInTheDocument();
+    const authRow = await screen.findByTestId('stack-row-auth-stack');
+    expect(within(authRow).getByText('Missing')).toBeInTheDocument();
+    expect(within(authRow).queryByTestId('stack-status-differs-auth-stack')).not.toBeInTheDocument();
   });
 });

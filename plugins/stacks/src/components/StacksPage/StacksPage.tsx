@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import {
@@ -14,6 +15,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import { StacksResponse } from '@internal/backstage-plugin-stacks-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { stacksApiRef } from '../../api';
+import { CoverageMatrix } from '../CoverageMatrix';
 import { StacksSummary } from '../StacksSummary';
 import { StacksFilters } from './StacksFilters';
 import { StacksList } from './StacksList';
@@ -59,6 +61,13 @@ export const StacksPage = () => {
     [stacksApi, filterKey],
   );
 
+  // Measured once per visit: the documents, not the filters, decide it.
+  const coverage = useAsyncRetry(() => stacksApi.getCoverage(), [stacksApi]);
+  const measured = useMemo(
+    () => new Map(coverage.value?.stacks.map(stack => [stack.entityRef, stack])),
+    [coverage.value],
+  );
+
   // Summary and domain choices stay from the last answer while the next loads
   // or when it fails, so the filters remain usable.
   const [last, setLast] = useState<StacksResponse>();
@@ -90,7 +99,13 @@ export const StacksPage = () => {
   } else if (value.stacks.length === 0) {
     list = <NoStacks filtered={filtered} onClear={clearFilter} />;
   } else {
-    list = <StacksList stacks={value.stacks} domains={value.domains} />;
+    list = (
+      <StacksList
+        stacks={value.stacks}
+        domains={value.domains}
+        coverage={coverage.value ? measured : undefined}
+      />
+    );
   }
 
   return (
@@ -104,7 +119,7 @@ export const StacksPage = () => {
           <InfoCard
             title="Architecture review"
             titleTypographyProps={{ component: 'h2' }}
-            subheader="Documentation status of every stack, by priority (filters do not apply)"
+            subheader="Documentation status the catalog declares for every stack, by priority (filters do not apply)"
           >
             <StacksSummary summary={data.summary} />
           </InfoCard>
@@ -121,6 +136,31 @@ export const StacksPage = () => {
           <LinearProgress aria-label="Loading stacks" sx={{ mb: 1 }} />
         )}
         {list}
+        <Box sx={{ mt: 3 }} />
+        <InfoCard
+          title="Documentation coverage"
+          titleTypographyProps={{ component: 'h2' }}
+          subheader="The six parts the architecture review requires, found in each stack's documentation (stackportal.io/docs-location); follows the filters above"
+        >
+          {coverage.loading && !coverage.value && <Progress />}
+          {coverage.error && (
+            <>
+              <ResponseErrorPanel
+                title="Could not measure documentation coverage; the list shows the catalog's declared status"
+                error={coverage.error}
+              />
+              <Button sx={{ mt: 2 }} variant="outlined" onClick={coverage.retry}>
+                Retry
+              </Button>
+            </>
+          )}
+          {coverage.value && (
+            <CoverageMatrix
+              coverage={coverage.value}
+              visible={value ? new Set(value.stacks.map(s => s.entityRef)) : undefined}
+            />
+          )}
+        </InfoCard>
       </Content>
     </Page>
   );

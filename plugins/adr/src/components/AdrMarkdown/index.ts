@@ -1,0 +1,2 @@
+export { AdrMarkdown } from './AdrMarkdown';
+export { MermaidDiagram } from './MermaidDiagram';

@@ -1,0 +1,180 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControl from '@mui/material/FormControl';
+import InputLabel from '@mui/material/InputLabel';
+import ListItemText from '@mui/material/ListItemText';
+import MenuItem from '@mui/material/MenuItem';
+import Select from '@mui/material/Select';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import {
+  ADR_STATUSES,
+  AdrIndexFilter,
+  AdrIndexResponse,
+} from '@internal/backstage-plugin-adr-common';
+import { STATUS_LABELS } from '../StatusChip';
+import { isFilterEmpty } from './useDecisionsFilter';
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+const MultiSelect = (props: {
+  id: string;
+  label: string;
+  options: Option[];
+  selected: string[];
+  onChange: (values: string[]) => void;
+}) => {
+  const { id, label, options, selected, onChange } = props;
+  const labelId = `decisions-filter-${id}-label`;
+  // A value from a shared link that no decision has stays visible and removable.
+  const all = [
+    ...options,
+    ...selected
+      .filter(v => !options.some(o => o.value === v))
+      .map(v => ({ value: v, label: v })),
+  ];
+  const titleOf = (value: string) =>
+    all.find(o => o.value === value)?.label ?? value;
+  return (
+    <FormControl
+      size="small"
+      sx={{ minWidth: 180, maxWidth: 300 }}
+      data-testid={`decisions-filter-${id}`}
+    >
+      <InputLabel id={labelId} shrink>
+        {label}
+      </InputLabel>
+      <Select<string[]>
+        multiple
+        displayEmpty
+        notched
+        labelId={labelId}
+        label={label}
+        value={selected}
+        onChange={event => {
+          const value = event.target.value;
+          onChange(typeof value === 'string' ? value.split(',') : value);
+        }}
+        renderValue={values =>
+          values.length === 0 ? 'All' : values.map(titleOf).join(', ')
+        }
+      >
+        {all.map(option => (
+          <MenuItem key={option.value} value={option.value} dense>
+            <Checkbox
+              size="small"
+              checked={selected.includes(option.value)}
+              tabIndex={-1}
+              disableRipple
+              sx={{ py: 0, pl: 0 }}
+            />
+            <ListItemText primary={option.label} />
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+};
+
+/** Status, stack, system, decider and date range; "Clear filters"; how many are shown. */
+export const DecisionsFilters = (props: {
+  filter: AdrIndexFilter;
+  facets?: AdrIndexResponse['facets'];
+  shown?: number;
+  total?: number;
+  onChange: (filter: AdrIndexFilter) => void;
+  onClear: () => void;
+}) => {
+  const { filter, facets, shown, total, onChange, onClear } = props;
+  const set = (key: keyof AdrIndexFilter) => (values: string[] | string) =>
+    onChange({ ...filter, [key]: values || undefined });
+  const count = (status: string) =>
+    facets?.statuses[status as keyof typeof facets.statuses] ?? 0;
+  return (
+    <Box
+      role="search"
+      aria-label="Filter decisions"
+      sx={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        alignItems: 'center',
+        gap: 2,
+        my: 3,
+      }}
+    >
+      <MultiSelect
+        id="status"
+        label="Status"
+        options={ADR_STATUSES.map(s => ({
+          value: s,
+          label: `${STATUS_LABELS[s]} (${count(s)})`,
+        }))}
+        selected={filter.status ?? []}
+        onChange={set('status')}
+      />
+      <MultiSelect
+        id="stack"
+        label="Stack"
+        options={(facets?.stacks ?? []).map(s => ({
+          value: s.entityRef,
+          label: s.title,
+        }))}
+        selected={filter.stack ?? []}
+        onChange={set('stack')}
+      />
+      <MultiSelect
+        id="system"
+        label="System"
+        options={(facets?.systems ?? []).map(s => ({
+          value: s.entityRef,
+          label: s.title,
+        }))}
+        selected={filter.system ?? []}
+        onChange={set('system')}
+      />
+      <MultiSelect
+        id="decider"
+        label="Decider"
+        options={(facets?.deciders ?? []).map(d => ({ value: d, label: d }))}
+        selected={filter.decider ?? []}
+        onChange={set('decider')}
+      />
+      <TextField
+        size="small"
+        type="date"
+        label="Decided from"
+        InputLabelProps={{ shrink: true }}
+        value={filter.from ?? ''}
+        onChange={e => set('from')(e.target.value)}
+        inputProps={{ 'data-testid': 'decisions-filter-from' }}
+      />
+      <TextField
+        size="small"
+        type="date"
+        label="Decided until"
+        InputLabelProps={{ shrink: true }}
+        value={filter.to ?? ''}
+        onChange={e => set('to')(e.target.value)}
+        inputProps={{ 'data-testid': 'decisions-filter-to' }}
+      />
+      <Button variant="text" onClick={onClear} disabled={isFilterEmpty(filter)}>
+        Clear filters
+      </Button>
+      {shown !== undefined && total !== undefined && (
+        <Typography
+          role="status"
+          data-testid="decisions-count"
+          variant="body2"
+          color="text.secondary"
+          sx={{ ml: 'auto' }}
+        >
+          {shown} of {total} decisions
+        </Typography>
+      )}
+    </Box>
+  );
+};

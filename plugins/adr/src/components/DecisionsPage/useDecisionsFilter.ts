@@ -1,0 +1,69 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import {
+  ADR_STATUSES,
+  AdrIndexFilter,
+  isAdrStatus,
+} from '@internal/backstage-plugin-adr-common';
+
+const LIST_KEYS = ['status', 'system', 'stack', 'decider'] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the page's filters from the query string, dropping values that cannot be valid. */
+export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
+  const listOf = (key: string) => [
+    ...new Set(
+      params
+        .getAll(key)
+        .flatMap(v => v.split(','))
+        .map(v => v.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const filter: AdrIndexFilter = {
+    status: ADR_STATUSES.filter(s =>
+      listOf('status').filter(isAdrStatus).includes(s),
+    ),
+    system: listOf('system').sort(),
+    stack: listOf('stack').sort(),
+    decider: listOf('decider').sort(),
+  };
+  for (const key of LIST_KEYS) if (!filter[key]?.length) delete filter[key];
+  const from = params.get('from');
+  const to = params.get('to');
+  if (from && DATE.test(from)) filter.from = from;
+  if (to && DATE.test(to)) filter.to = to;
+  return filter;
+}
+
+export const isFilterEmpty = (filter: AdrIndexFilter) =>
+  LIST_KEYS.every(key => !filter[key]?.length) && !filter.from && !filter.to;
+
+/** The Decisions page's filters, kept in the URL with the backend's parameter names. */
+export function useDecisionsFilter() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filterKey = JSON.stringify(parseDecisionsFilter(searchParams));
+  const filter = useMemo(
+    () => JSON.parse(filterKey) as AdrIndexFilter,
+    [filterKey],
+  );
+  const setFilter = useCallback(
+    (next: AdrIndexFilter) =>
+      setSearchParams(
+        current => {
+          const params = new URLSearchParams(current);
+          for (const key of [...LIST_KEYS, 'from', 'to'] as const)
+            params.delete(key);
+          for (const key of LIST_KEYS)
+            for (const v of next[key] ?? []) params.append(key, v);
+          if (next.from) params.set('from', next.from);
+          if (next.to) params.set('to', next.to);
+          return params;
+        },
+        { replace: true },
+      ),
+    [setSearchParams],
+  );
+  const clearFilter = useCallback(() => setFilter({}), [setFilter]);
+  return { filter, filterKey, setFilter, clearFilter };
+}

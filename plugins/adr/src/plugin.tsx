@@ -1,0 +1,60 @@
+import GavelIcon from '@mui/icons-material/Gavel';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { ADR_LOCATION_ANNOTATION } from '@internal/backstage-plugin-adr-common';
+import { AdrClient, adrApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/** `api:adr` */
+export const adrApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: adrApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AdrClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** `page:adr`, the portal-wide Decisions page at /decisions */
+export const decisionsPage = PageBlueprint.make({
+  params: {
+    path: '/decisions',
+    routeRef: rootRouteRef,
+    // The page draws its own Backstage header.
+    noHeader: true,
+    loader: () =>
+      import('./components/DecisionsPage').then(m => <m.DecisionsPage />),
+  },
+});
+
+/** `entity-content:adr/decisions`, the "Decisions" tab of entities with an ADR location */
+export const entityDecisionsContent = EntityContentBlueprint.make({
+  name: 'decisions',
+  params: {
+    path: 'decisions',
+    title: 'Decisions',
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[ADR_LOCATION_ANNOTATION]),
+    loader: () =>
+      import('./components/EntityDecisionsContent').then(m => (
+        <m.EntityDecisionsContent />
+      )),
+  },
+});
+
+export const adrPlugin = createFrontendPlugin({
+  pluginId: 'adr',
+  title: 'Decisions',
+  icon: <GavelIcon fontSize="inherit" />,
+  extensions: [adrApi, decisionsPage, entityDecisionsContent],
+  routes: {
+    root: rootRouteRef,
+  },
+});

@@ -1,0 +1,6 @@
+/**
+ * The audit log backend: query, verify and export stored audit events.
+ *
+ * @packageDocumentation
+ */
+export { auditLogPlugin as default } from './plugin';

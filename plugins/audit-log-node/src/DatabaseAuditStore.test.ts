@@ -1,0 +1,177 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { DatabaseAuditStore, AuditEventInput } from './DatabaseAuditStore';
+import { REDACTED } from './prepareMeta';
+
+jest.setTimeout(20_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_16', 'SQLITE_3'] });
+
+const event = (overrides: Partial<AuditEventInput> = {}): AuditEventInput => ({
+  actor: { type: 'user', ref: 'user:default/amara.okafor' },
+  plugin: 'catalog',
+  action: 'entity-delete',
+  severity: 'medium',
+  outcome: 'succeeded',
+  meta: { entityRef: 'component:default/stackpro-ai' },
+  target: 'component:default/stackpro-ai',
+  ...overrides,
+});
+
+async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  const store = await DatabaseAuditStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  return { knex, store };
+}
+
+describe.each(databases.eachSupportedId())('DatabaseAuditStore on %p', databaseId => {
+  it('chains concurrent appends and verifies the whole chain', async () => {
+    const { store } = await createStore(databaseId);
+    const written = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => store.append(event({ meta: { i } }))),
+    );
+    expect(written.map(w => w.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
+    const result = await store.verify();
+    expect(result).toMatchObject({ ok: true, checked: 120, verifiedUpTo: { seq: 120 } });
+  });
+
+  it('names the row someone changed directly in the database', async () => {
+    const { knex, store } = await createStore(databaseId);
+    for (let i = 0; i < 5; i++) await store.append(event({ meta: { i } }));
+
+    await expect(
+      knex('audit_events').where({ seq: 3 }).update({ action: 'entity-refresh' }),
+    ).rejects.toThrow(/append-only/);
+
+    if (knex.client.config.client === 'pg') {
+      await knex.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    } else {
+      await knex.raw('DROP TRIGGER audit_events_no_update');
+    }
+    await knex('audit_events').where({ seq: 3 }).update({ action: 'entity-refresh' });
+
+    const result = await store.verify();
+    expect(result.ok).toBe(false);
+    expect(result.brokenAt).toMatchObject({ seq: 3, reason: expect.stringContaining('modified') });
+    expect(result.verifiedUpTo).toBeUndefined();
+  });
+
+  it('detects a deleted event in the middle', async () => {
+    const { knex, store } = await createStore(databaseId);
+    for (let i = 0; i < 4; i++) await store.append(event({ meta: { i } }));
+    if (knex.client.config.client === 'pg') {
+      await knex.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    } else {
+      await knex.raw('DROP TRIGGER audit_events_no_delete');
+    }
+    await knex('audit_events').where({ seq: 2 }).delete();
+    const result = await store.verify();
+    expect(result.brokenAt).toMatchObject({ seq: 3, reason: 'event #2 is missing (next stored is #3)' });
+  });
+
+  it('still verifies after a retention purge, through its checkpoint', async () => {
+    const { store } = await createStore(databaseId);
+    const old = new Date('2024-01-01T00:00:00Z');
+    for (let i = 0; i < 3; i++) await store.append(event({ timestamp: old, meta: { i } }));
+    for (let i = 0; i < 2; i++) await store.append(event({ meta: { recent: i } }));
+
+    const purge = await store.purgeBefore(new Date('2025-01-01T00:00:00Z'));
+    expect(purge).toEqual({ purged: 3, throughSeq: 3 });
+
+    const result = await store.verify();
+    expect(result).toMatchObject({ ok: true, fromSeq: 4, checked: 3 });
+    const [checkpoint] = await store.query({ action: ['retention-checkpoint'] }, { limit: 1 });
+    expect(checkpoint.meta).toMatchObject({ purgedThroughSeq: 3 });
+  });
+
+  it('stores people under pseudonyms that erasure makes unrecoverable while the chain verifies', async () => {
+    const { knex, store } = await createStore(databaseId);
+    await store.append(event());
+    await store.append(
+      event({
+        actor: { type: 'user', ref: 'user:default/chen.wei' },
+        realActor: { type: 'user', ref: 'user:default/amara.okafor' },
+        action: 'impersonation-start',
+        target: 'user:default/eli.martin',
+        meta: { target: 'user:default/eli.martin', reason: 'ticket 42' },
+      }),
+    );
+    const raw = JSON.stringify(await knex('audit_events').select());
+    expect(raw).not.toContain('amara.okafor');
+    expect(raw).not.toContain('eli.martin');
+
+    const [latest] = await store.query({}, { limit: 1 });
+    expect(latest.realActor).toMatchObject({ ref: 'user:default/amara.okafor' });
+    expect(latest.target).toBe('user:default/eli.martin');
+
+    const aboutEli = [];
+    for await (const page of store.iterateSubject('user:default/eli.martin')) aboutEli.push(...page);
+    expect(aboutEli.map(e => e.action)).toEqual(['impersonation-start']);
+
+    await store.eraseSubject('user:default/amara.okafor');
+    const events = await store.query({}, { limit: 10 });
+    expect(events.map(e => e.actor.erased ?? false)).toEqual([false, true]);
+    expect(events[0].realActor).toMatchObject({ erased: true });
+    expect(JSON.stringify(await knex('audit_subjects').select())).not.toContain('amara');
+    expect((await store.verify()).ok).toBe(true);
+    expect(await store.query({ actor: 'user:default/amara.okafor' }, { limit: 5 })).toEqual([]);
+  });
+
+  it('redacts secrets, truncates huge meta and keeps unserialisable meta marked', async () => {
+    const { store } = await createStore(databaseId);
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.self = circular;
+    await store.append(event({ meta: { token: 'abc', nested: { password: 'x' }, header: 'Bearer abc.def' } }));
+    await store.append(event({ meta: { blob: 'x'.repeat(200_000) } }));
+    await store.append(event({ meta: circular }));
+    const [unserialisable, huge, secret] = await store.query({}, { limit: 3 });
+    expect(secret.meta).toEqual({ token: REDACTED, nested: { password: REDACTED }, header: REDACTED });
+    expect(huge.metaTruncated).toBe(true);
+    expect(huge.meta).toMatchObject({ _truncated: true });
+    expect(unserialisable.metaTruncated).toBe(true);
+    expect(unserialisable.meta?.reason).toContain('could not be serialised');
+  });
+
+  it('filters, pages newest first and counts', async () => {
+    const { store } = await createStore(databaseId);
+    await store.append(event({ severity: 'high', plugin: 'admin', action: 'impersonation-start' }));
+    await store.append(event({ outcome: 'failed', error: 'NotAllowedError: no' }));
+    for (let i = 0; i < 5; i++) await store.append(event({ meta: { note: `bulk ${i}` } }));
+
+    const page1 = await store.query({ plugin: ['catalog'] }, { limit: 4 });
+    expect(page1.map(e => e.seq)).toEqual([7, 6, 5, 4]);
+    const page2 = await store.query({ plugin: ['catalog'] }, { limit: 4, beforeSeq: 4 });
+    expect(page2.map(e => e.seq)).toEqual([3, 2]);
+    expect(await store.count({ outcome: ['failed'] })).toBe(1);
+    expect(await store.count({ q: 'BULK 3' })).toBe(1);
+    expect(await store.count({ severity: ['high'], actor: 'user:default/amara.okafor' })).toBe(1);
+    const activity = await store.dailyActivity({});
+    expect(activity.days).toHaveLength(1);
+    expect(activity.days[0]).toMatchObject({ medium: 6, high: 1 });
+  });
+
+  it('reads one bounded page per query, whatever the filter', async () => {
+    const { knex, store } = await createStore(databaseId);
+    for (let i = 0; i < 30; i++) await store.append(event({ meta: { i } }));
+    const statements: string[] = [];
+    const record = (q: { sql: string }) => statements.push(q.sql);
+    knex.on('query', record);
+    try {
+      const page = await store.query(
+        { plugin: ['catalog'], q: 'i', actor: 'user:default/amara.okafor' },
+        { limit: 3 },
+      );
+      expect(page).toHaveLength(3);
+      await store.count({ plugin: ['catalog'] });
+    } finally {
+      knex.removeListener('query', record);
+    }
+    const eventReads = statements.filter(sql => /from ["`]audit_events["`]/i.test(sql));
+    // one page and one count: a filter never runs an extra unbounded select
+    expect(eventReads).toHaveLength(2);
+    expect(eventReads[0]).toMatch(/limit/i);
+  });
+});

@@ -1,0 +1,722 @@
+import {
+  DatabaseService,
+  LoggerService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import {
+  AuditActor,
+  AuditEvent,
+  AuditEventFilter,
+  ChainVerification,
+  DailyActivity,
+  ExportManifest,
+  Outcome,
+  SEVERITIES,
+  Severity,
+} from '@internal/backstage-plugin-audit-log-common';
+import { createHash, randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { ChainRecord, chainHash, GENESIS_HASH } from './chain';
+import { prepareMeta } from './prepareMeta';
+import { ulid } from './ulid';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-audit-log-node',
+  'migrations',
+);
+
+/** One event to append. The store assigns seq, hashes and (if absent) id and time. */
+export interface AuditEventInput {
+  id?: string;
+  timestamp?: Date;
+  actor: { type: AuditActor['type']; ref?: string };
+  realActor?: { type: AuditActor['type']; ref?: string };
+  ip?: string;
+  userAgent?: string;
+  plugin: string;
+  action: string;
+  severity: Severity;
+  target?: string;
+  outcome: Outcome;
+  error?: string;
+  method?: string;
+  path?: string;
+  meta?: unknown;
+  /** The id of the `initiated` event this one completes. */
+  correlationId?: string;
+}
+
+/** The stored row. */
+interface EventRow {
+  seq: number | string;
+  id: string;
+  ts: string;
+  actor: string | null;
+  actor_type: string;
+  real_actor: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  plugin: string;
+  action: string;
+  severity: string;
+  target: string | null;
+  outcome: string;
+  error: string | null;
+  method: string | null;
+  path: string | null;
+  meta: string | null;
+  meta_truncated: boolean | number;
+  correlation_id: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface Pending {
+  input: AuditEventInput;
+  resolve(result: { id: string; seq: number }): void;
+  reject(error: Error): void;
+}
+
+const USER_REF = /^user:[^:/\s]+\/[^\s]+$/i;
+const SUBJECT_PREFIX = 'subject:';
+const BATCH = 500;
+const INSERT_CHUNK = 200;
+const SUBJECT_CACHE_MS = 60_000;
+
+export const RETENTION_CHECKPOINT_ACTION = 'retention-checkpoint';
+
+function refHash(ref: string): string {
+  return createHash('sha256').update(ref.toLocaleLowerCase('en-US')).digest('hex');
+}
+
+function toRecord(row: EventRow): ChainRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    ts: row.ts,
+    actor: row.actor,
+    actorType: row.actor_type,
+    realActor: row.real_actor,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    plugin: row.plugin,
+    action: row.action,
+    severity: row.severity,
+    target: row.target,
+    outcome: row.outcome,
+    error: row.error,
+    method: row.method,
+    path: row.path,
+    meta: row.meta,
+    metaTruncated: Boolean(row.meta_truncated),
+    correlationId: row.correlation_id,
+  };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, c => `\\${c}`);
+}
+
+/**
+ * The audit store: append-only, hash-chained, shared by every plugin.
+ *
+ * Appends are queued and written in batches under a lock on the chain's head
+ * row (SELECT ... FOR UPDATE on PostgreSQL), so the chain stays linear across
+ * concurrent writers and backend instances; each caller's promise settles
+ * when its batch has committed.
+ */
+export class DatabaseAuditStore {
+  private readonly queue: Pending[] = [];
+  private draining?: Promise<void>;
+  private readonly subjectCache = new Map<string, { id: string; at: number }>();
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly logger?: LoggerService,
+  ) {}
+
+  static async create(options: {
+    database: DatabaseService;
+    logger?: LoggerService;
+  }): Promise<DatabaseAuditStore> {
+    const db = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await db.migrate.latest({ directory: migrationsDir, tableName: 'audit_log_migrations' });
+    }
+    return new DatabaseAuditStore(db, options.logger);
+  }
+
+  private get isPostgres(): boolean {
+    return this.db.client.config.client === 'pg';
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Appends one event; resolves once it is committed. */
+  append(input: AuditEventInput): Promise<{ id: string; seq: number }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // an append may have arrived after the loop saw an empty queue
+      if (this.queue.length) this.schedule();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, BATCH);
+      try {
+        const written = await this.writeBatch(batch.map(p => p.input));
+        batch.forEach((p, i) => p.resolve(written[i]));
+      } catch (error) {
+        this.logger?.error(`Audit store could not write ${batch.length} event(s)`, error as Error);
+        batch.forEach(p => p.reject(error as Error));
+      }
+    }
+  }
+
+  private async writeBatch(inputs: AuditEventInput[]) {
+    return this.db.transaction(async tx => {
+      const head = await tx('audit_chain_head')
+        .where({ id: 1 })
+        .forUpdate()
+        .first<{ seq: number | string; hash: string }>();
+      if (!head) throw new Error('audit_chain_head is missing its row');
+      let seq = Number(head.seq);
+      let prevHash = head.hash;
+
+      const refs = new Set<string>();
+      for (const input of inputs) {
+        for (const actor of [input.actor, input.realActor]) {
+          if (actor?.type === 'user' && actor.ref) refs.add(actor.ref);
+        }
+        if (input.target && USER_REF.test(input.target)) refs.add(input.target);
+      }
+      const metaRefs = new Set<string>();
+      const prepared = inputs.map(input => {
+        const meta = prepareMeta(input.meta);
+        if (meta.meta) {
+          for (const m of meta.meta.matchAll(/"(user:[^"\\\s:/]+\/[^"\\\s]+)"/gi)) {
+            metaRefs.add(m[1]);
+          }
+        }
+        return { input, meta };
+      });
+      metaRefs.forEach(r => refs.add(r));
+      const subjects = await this.subjectsFor(tx, [...refs]);
+      const pseudonym = (ref: string) => `${SUBJECT_PREFIX}${subjects.get(ref)}`;
+
+      const rows: EventRow[] = prepared.map(({ input, meta }) => {
+        seq += 1;
+        const id = input.id ?? ulid();
+        let storedMeta = meta.meta;
+        if (storedMeta && metaRefs.size) {
+          storedMeta = storedMeta.replace(
+            /"(user:[^"\\\s:/]+\/[^"\\\s]+)"/gi,
+            (_m, ref: string) => JSON.stringify(pseudonym(ref)),
+          );
+        }
+        const actorOf = (a?: { type: string; ref?: string }) => {
+          if (!a?.ref) return null;
+          return a.type === 'user' ? pseudonym(a.ref) : a.ref;
+        };
+        const record: ChainRecord = {
+          seq,
+          id,
+          ts: (input.timestamp ?? new Date()).toISOString(),
+          actor: actorOf(input.actor),
+          actorType: input.actor.type,
+          realActor: actorOf(input.realActor),
+          ip: input.ip ?? null,
+          userAgent: input.userAgent ?? null,
+          plugin: input.plugin,
+          action: input.action,
+          severity: input.severity,
+          target:
+            input.target && USER_REF.test(input.target)
+              ? pseudonym(input.target)
+              : input.target ?? null,
+          outcome: input.outcome,
+          error: input.error ?? null,
+          method: input.method ?? null,
+          path: input.path ?? null,
+          meta: storedMeta,
+          metaTruncated: meta.truncated,
+          correlationId: input.correlationId ?? id,
+        };
+        const hash = chainHash(prevHash, record);
+        const row: EventRow = {
+          seq: record.seq,
+          id: record.id,
+          ts: record.ts,
+          actor: record.actor,
+          actor_type: record.actorType,
+          real_actor: record.realActor,
+          ip: record.ip,
+          user_agent: record.userAgent,
+          plugin: record.plugin,
+          action: record.action,
+          severity: record.severity,
+          target: record.target,
+          outcome: record.outcome,
+          error: record.error,
+          method: record.method,
+          path: record.path,
+          meta: record.meta,
+          meta_truncated: record.metaTruncated,
+          correlation_id: record.correlationId,
+          prev_hash: prevHash,
+          hash,
+        };
+        prevHash = hash;
+        return row;
+      });
+
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await tx('audit_events').insert(rows.slice(i, i + INSERT_CHUNK));
+      }
+      await tx('audit_chain_head').where({ id: 1 }).update({ seq, hash: prevHash });
+      return rows.map(r => ({ id: r.id, seq: Number(r.seq) }));
+    });
+  }
+
+  /** The pseudonyms of these people, created on first sight. */
+  private async subjectsFor(tx: Knex, refs: string[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const ref of refs) {
+      const cached = this.subjectCache.get(ref.toLocaleLowerCase('en-US'));
+      if (cached && now - cached.at < SUBJECT_CACHE_MS) result.set(ref, cached.id);
+      else missing.push(ref);
+    }
+    if (!missing.length) return result;
+    const hashes = new Map(missing.map(ref => [refHash(ref), ref]));
+    const existing = await tx('audit_subjects')
+      .whereIn('ref_hash', [...hashes.keys()])
+      .select('subject_id', 'ref_hash');
+    for (const row of existing) {
+      hashes.delete(row.ref_hash);
+      const ref = missing.find(r => refHash(r) === row.ref_hash)!;
+      result.set(ref, row.subject_id);
+    }
+    const created = [...hashes.entries()].map(([hash, ref]) => ({
+      subject_id: randomUUID(),
+      ref_hash: hash,
+      entity_ref: ref.toLocaleLowerCase('en-US'),
+      created_at: new Date().toISOString(),
+    }));
+    if (created.length) {
+      await tx('audit_subjects').insert(created);
+      created.forEach(c => result.set(hashes.get(c.ref_hash)!, c.subject_id));
+    }
+    for (const [ref, id] of result) {
+      this.subjectCache.set(ref.toLocaleLowerCase('en-US'), { id, at: now });
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private async subjectIdOf(ref: string): Promise<string | undefined> {
+    const row = await this.db('audit_subjects').where({ ref_hash: refHash(ref) }).first();
+    return row?.subject_id;
+  }
+
+  /** Turns a person's ref into the stored pseudonym, or keeps a service ref. */
+  private async storedRef(ref: string): Promise<string> {
+    if (!USER_REF.test(ref)) return ref;
+    const subject = await this.subjectIdOf(ref);
+    // a person the log has never seen: match nothing
+    return subject ? `${SUBJECT_PREFIX}${subject}` : `${SUBJECT_PREFIX}unknown`;
+  }
+
+  /**
+   * Adds the filter's conditions to `query`. Returns nothing on purpose: an
+   * async function returning a knex builder would run it (builders are
+   * thenables), fetching every matching row on each call.
+   */
+  private async applyFilter(
+    query: Knex.QueryBuilder,
+    filter: AuditEventFilter,
+  ): Promise<void> {
+    if (filter.actor) {
+      const stored = await this.storedRef(filter.actor);
+      query.where(q => q.where('actor', stored).orWhere('real_actor', stored));
+    }
+    const targets = ([] as string[]).concat(filter.target ?? []);
+    if (targets.length) {
+      query.whereIn('target', await Promise.all(targets.map(t => this.storedRef(t))));
+    }
+    if (filter.action?.length) query.whereIn('action', filter.action);
+    if (filter.plugin?.length) query.whereIn('plugin', filter.plugin);
+    if (filter.severity?.length) query.whereIn('severity', filter.severity);
+    if (filter.outcome?.length) query.whereIn('outcome', filter.outcome);
+    if (filter.from) query.where('ts', '>=', new Date(filter.from).toISOString());
+    if (filter.to) query.where('ts', '<', new Date(filter.to).toISOString());
+    if (filter.q) {
+      const like = `%${escapeLike(filter.q)}%`;
+      const op = this.isPostgres ? 'ilike' : 'like';
+      query.where(q =>
+        ['meta', 'action', 'target', 'error', 'path'].reduce(
+          (acc, column, i) =>
+            i === 0
+              ? acc.whereRaw(`?? ${op} ? escape '\\'`, [column, like])
+              : acc.orWhereRaw(`?? ${op} ? escape '\\'`, [column, like]),
+          q,
+        ),
+      );
+    }
+  }
+
+  /** Newest first; `beforeSeq` continues after a page. */
+  async query(
+    filter: AuditEventFilter,
+    options: { beforeSeq?: number; limit: number },
+  ): Promise<AuditEvent[]> {
+    const query = this.db<EventRow>('audit_events');
+    await this.applyFilter(query, filter);
+    if (options.beforeSeq !== undefined) query.where('seq', '<', options.beforeSeq);
+    const rows = await query.orderBy('seq', 'desc').limit(options.limit);
+    return this.toEvents(rows);
+  }
+
+  async getById(id: string): Promise<AuditEvent> {
+    const row = await this.db<EventRow>('audit_events').where({ id }).first();
+    if (!row) throw new NotFoundError(`No audit event ${id}`);
+    return (await this.toEvents([row]))[0];
+  }
+
+  async count(filter: AuditEventFilter): Promise<number> {
+    const query = this.db('audit_events');
+    await this.applyFilter(query, filter);
+    const row = await query.count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+
+  async dailyActivity(filter: AuditEventFilter): Promise<DailyActivity> {
+    const query = this.db('audit_events');
+    await this.applyFilter(query, filter);
+    const rows = (await query
+      .select(this.db.raw('substr(ts, 1, 10) as day'), 'severity')
+      .count({ n: '*' })
+      .groupByRaw('substr(ts, 1, 10), severity')
+      .orderBy('day')) as unknown as Array<{ day: string; severity: string; n: number | string }>;
+    const days = new Map<string, { day: string } & Record<Severity, number>>();
+    for (const row of rows) {
+      const entry = days.get(row.day) ?? { day: row.day, low: 0, medium: 0, high: 0, critical: 0 };
+      if ((SEVERITIES as readonly string[]).includes(row.severity)) {
+        entry[row.severity as Severity] += Number(row.n);
+      }
+      days.set(row.day, entry);
+    }
+    return { days: [...days.values()] };
+  }
+
+  /** Oldest first, in pages, for exports: constant memory whatever the size. */
+  async *iterate(
+    filter: AuditEventFilter,
+    batchSize = 5000,
+  ): AsyncGenerator<AuditEvent[]> {
+    let afterSeq = 0;
+    for (;;) {
+      const query = this.db<EventRow>('audit_events');
+      await this.applyFilter(query, filter);
+      const rows = await query.where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(batchSize);
+      if (!rows.length) return;
+      afterSeq = Number(rows[rows.length - 1].seq);
+      yield await this.toEvents(rows);
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  private async toEvents(rows: EventRow[]): Promise<AuditEvent[]> {
+    const ids = new Set<string>();
+    const collect = (value: string | null) => {
+      if (value?.startsWith(SUBJECT_PREFIX)) ids.add(value.slice(SUBJECT_PREFIX.length));
+    };
+    for (const row of rows) {
+      collect(row.actor);
+      collect(row.real_actor);
+      collect(row.target);
+      for (const m of row.meta?.matchAll(/"subject:([0-9a-f-]{36})"/g) ?? []) ids.add(m[1]);
+    }
+    const subjects = new Map<string, string | null>();
+    const idList = [...ids];
+    for (let i = 0; i < idList.length; i += 500) {
+      const found = await this.db('audit_subjects')
+        .whereIn('subject_id', idList.slice(i, i + 500))
+        .select('subject_id', 'entity_ref');
+      found.forEach(s => subjects.set(s.subject_id, s.entity_ref ?? null));
+    }
+    const actor = (value: string | null, type: string): AuditActor | undefined => {
+      if (!value) return type === 'none' ? { type: 'none' } : undefined;
+      if (!value.startsWith(SUBJECT_PREFIX)) {
+        return { type: type as AuditActor['type'], ref: value };
+      }
+      const subjectId = value.slice(SUBJECT_PREFIX.length);
+      const ref = subjects.get(subjectId);
+      return ref
+        ? { type: 'user', ref, subjectId }
+        : { type: 'user', subjectId, erased: true };
+    };
+    const reveal = (value: string | null) => {
+      if (!value?.startsWith(SUBJECT_PREFIX)) return value ?? undefined;
+      return subjects.get(value.slice(SUBJECT_PREFIX.length)) ?? value;
+    };
+    return rows.map(row => {
+      let meta: JsonObject | undefined;
+      if (row.meta) {
+        const shown = row.meta.replace(/"subject:([0-9a-f-]{36})"/g, (m, id: string) => {
+          const ref = subjects.get(id);
+          return ref ? JSON.stringify(ref) : m;
+        });
+        meta = JSON.parse(shown);
+      }
+      return {
+        id: row.id,
+        seq: Number(row.seq),
+        timestamp: row.ts,
+        actor: actor(row.actor, row.actor_type) ?? { type: row.actor_type as AuditActor['type'] },
+        realActor: row.real_actor ? actor(row.real_actor, 'user') : undefined,
+        ip: row.ip ?? undefined,
+        userAgent: row.user_agent ?? undefined,
+        plugin: row.plugin,
+        action: row.action,
+        severity: row.severity as Severity,
+        target: reveal(row.target),
+        outcome: row.outcome as Outcome,
+        error: row.error ?? undefined,
+        request: row.method ? { method: row.method, path: row.path ?? '' } : undefined,
+        meta,
+        metaTruncated: Boolean(row.meta_truncated),
+        correlationId: row.correlation_id,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      };
+    });
+  }
+
+  // ---------------------------------------------------------- verification
+
+  /**
+   * Recomputes the chain over a range of sequence numbers (all by default)
+   * and reports the first event that does not verify: a changed column, a
+   * missing event, or a start that no retention checkpoint accounts for.
+   */
+  async verify(range: { fromSeq?: number; toSeq?: number } = {}): Promise<ChainVerification> {
+    const started = Date.now();
+    const first = await this.db<EventRow>('audit_events')
+      .where('seq', '>=', range.fromSeq ?? 0)
+      .orderBy('seq', 'asc')
+      .first();
+    const result: ChainVerification = {
+      ok: true,
+      checked: 0,
+      checkedAt: new Date().toISOString(),
+      durationMs: 0,
+    };
+    if (!first || (range.toSeq !== undefined && Number(first.seq) > range.toSeq)) {
+      return { ...result, durationMs: Date.now() - started };
+    }
+    const broken = (row: { seq: number | string; id: string }, reason: string) => ({
+      ...result,
+      ok: false,
+      brokenAt: { seq: Number(row.seq), id: row.id, reason },
+      durationMs: Date.now() - started,
+    });
+
+    // Where the chain may start: the genesis, a retention checkpoint, or the
+    // event before an explicitly requested range.
+    let expectedPrev: string;
+    const firstSeq = Number(first.seq);
+    if (firstSeq === 1) {
+      expectedPrev = GENESIS_HASH;
+    } else {
+      const before = await this.db<EventRow>('audit_events').where('seq', firstSeq - 1).first();
+      if (before) {
+        expectedPrev = before.hash;
+      } else {
+        const checkpoint = await this.findCheckpoint(firstSeq - 1);
+        if (!checkpoint) {
+          return broken(first, `events before #${firstSeq} are missing and no retention checkpoint accounts for them`);
+        }
+        expectedPrev = checkpoint;
+      }
+    }
+    result.fromSeq = firstSeq;
+
+    let expectedSeq = firstSeq;
+    let last: EventRow | undefined;
+    const pageSize = 10_000;
+    let afterSeq = firstSeq - 1;
+    for (;;) {
+      let page = this.db<EventRow>('audit_events').where('seq', '>', afterSeq);
+      if (range.toSeq !== undefined) page = page.where('seq', '<=', range.toSeq);
+      const rows = await page.orderBy('seq', 'asc').limit(pageSize);
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) {
+          return broken(row, `event #${expectedSeq} is missing (next stored is #${seq})`);
+        }
+        if (row.prev_hash !== expectedPrev) {
+          return broken(row, `its previous hash does not match event #${seq - 1}`);
+        }
+        if (chainHash(expectedPrev, toRecord(row)) !== row.hash) {
+          return broken(row, 'its stored content does not match its hash (modified)');
+        }
+        expectedPrev = row.hash;
+        expectedSeq += 1;
+        result.checked += 1;
+        last = row;
+      }
+      if (rows.length < pageSize) break;
+      afterSeq = Number(rows[rows.length - 1].seq);
+    }
+    if (range.toSeq === undefined && last) {
+      const head = await this.db('audit_chain_head').where({ id: 1 }).first();
+      if (head && Number(head.seq) > Number(last.seq)) {
+        return broken(
+          { seq: Number(last.seq) + 1, id: '' },
+          `the chain head says #${head.seq} but the last stored event is #${last.seq} (events removed at the end)`,
+        );
+      }
+    }
+    return {
+      ...result,
+      toSeq: last ? Number(last.seq) : undefined,
+      verifiedUpTo: last ? { seq: Number(last.seq), timestamp: last.ts } : undefined,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  private async findCheckpoint(throughSeq: number): Promise<string | undefined> {
+    const rows = await this.db<EventRow>('audit_events')
+      .where({ plugin: 'audit-log', action: RETENTION_CHECKPOINT_ACTION })
+      .orderBy('seq', 'desc')
+      .limit(50);
+    for (const row of rows) {
+      const meta = row.meta ? JSON.parse(row.meta) : {};
+      if (Number(meta.purgedThroughSeq) === throughSeq && typeof meta.purgedThroughHash === 'string') {
+        return meta.purgedThroughHash;
+      }
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------- retention
+
+  /**
+   * Deletes the events older than the cutoff (the only deletion the table
+   * allows) and appends a checkpoint naming the last purged event's hash, so
+   * the remaining chain still verifies.
+   */
+  async purgeBefore(cutoff: Date): Promise<{ purged: number; throughSeq?: number }> {
+    const cutoffIso = cutoff.toISOString();
+    const last = await this.db<EventRow>('audit_events')
+      .where('ts', '<', cutoffIso)
+      .orderBy('seq', 'desc')
+      .first();
+    if (!last) return { purged: 0 };
+    const throughSeq = Number(last.seq);
+    // never purge the newest event: the chain needs a stored anchor
+    const newest = await this.db('audit_chain_head').where({ id: 1 }).first();
+    if (Number(newest.seq) === throughSeq) return { purged: 0 };
+    // the checkpoint first, so no moment exists where the start is unexplained
+    await this.append({
+      actor: { type: 'service', ref: 'plugin:audit-log' },
+      plugin: 'audit-log',
+      action: RETENTION_CHECKPOINT_ACTION,
+      severity: 'medium',
+      outcome: 'succeeded',
+      meta: {
+        purgedThroughSeq: throughSeq,
+        purgedThroughHash: last.hash,
+        cutoff: cutoffIso,
+      },
+    });
+    const purged: number = await this.db.transaction(async tx => {
+      if (this.isPostgres) {
+        await tx.raw(`SET LOCAL audit_log.retention = 'on'`);
+        return Number(await tx('audit_events').where('seq', '<=', throughSeq).delete());
+      }
+      await tx.raw('DROP TRIGGER audit_events_no_delete');
+      const n = Number(await tx('audit_events').where('seq', '<=', throughSeq).delete());
+      await tx.raw(`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END`);
+      return n;
+    });
+    return { purged, throughSeq };
+  }
+
+  // ------------------------------------------------------------ personal data
+
+  /** Every event about one person: as actor, real actor, target or in meta. */
+  async *iterateSubject(ref: string, batchSize = 5000): AsyncGenerator<AuditEvent[]> {
+    if (!USER_REF.test(ref)) throw new InputError(`${ref} is not a user entity ref`);
+    const subject = await this.subjectIdOf(ref);
+    if (!subject) return;
+    const stored = `${SUBJECT_PREFIX}${subject}`;
+    let afterSeq = 0;
+    for (;;) {
+      const rows = await this.db<EventRow>('audit_events')
+        .where(q =>
+          q
+            .where('actor', stored)
+            .orWhere('real_actor', stored)
+            .orWhere('target', stored)
+            .orWhere('meta', 'like', `%"${stored}"%`),
+        )
+        .where('seq', '>', afterSeq)
+        .orderBy('seq', 'asc')
+        .limit(batchSize);
+      if (!rows.length) return;
+      afterSeq = Number(rows[rows.length - 1].seq);
+      yield await this.toEvents(rows);
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  /**
+   * Makes a person's identity unrecoverable: their pseudonym's mapping is
+   * deleted, the events keep the pseudonym, so the chain still verifies.
+   */
+  async eraseSubject(ref: string): Promise<{ subjectId: string; erasedAt: string }> {
+    if (!USER_REF.test(ref)) throw new InputError(`${ref} is not a user entity ref`);
+    const subject = await this.subjectIdOf(ref);
+    if (!subject) throw new NotFoundError(`The audit log holds nothing about ${ref}`);
+    const erasedAt = new Date().toISOString();
+    await this.db('audit_subjects')
+      .where({ subject_id: subject })
+      .update({ entity_ref: null, ref_hash: null, erased_at: erasedAt });
+    this.subjectCache.delete(ref.toLocaleLowerCase('en-US'));
+    return { subjectId: subject, erasedAt };
+  }
+
+  // --------------------------------------------------------------- exports
+
+  async saveManifest(manifest: ExportManifest): Promise<void> {
+    await this.db('audit_exports').insert({
+      export_id: manifest.exportId,
+      manifest: JSON.stringify(manifest),
+      created_at: manifest.createdAt,
+    });
+  }
+
+  async getManifest(exportId: string): Promise<ExportManifest> {
+    const row = await this.db('audit_exports').where({ export_id: exportId }).first();
+    if (!row) {
+      throw new NotFoundError(`No completed export ${exportId}; an interrupted export has no manifest`);
+    }
+    return JSON.parse(row.manifest);
+  }
+}

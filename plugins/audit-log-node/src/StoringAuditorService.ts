@@ -1,0 +1,151 @@
+import {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+  AuditorServiceEvent,
+  AuditorServiceEventSeverityLevel,
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import { Request } from 'express';
+import { AuditActor } from '@internal/backstage-plugin-audit-log-common';
+import { AuditEventInput, DatabaseAuditStore } from './DatabaseAuditStore';
+import { targetOf } from './prepareMeta';
+import { ulid } from './ulid';
+
+const AWAITED: AuditorServiceEventSeverityLevel[] = ['medium', 'high', 'critical'];
+
+/** Reads who is behind an impersonation, when a token says so. */
+export type RealActorResolver = (
+  credentials: BackstageCredentials,
+  request?: Request,
+) => Promise<string | undefined> | string | undefined;
+
+/**
+ * An auditor that logs every event as Backstage's does and stores it in the
+ * audit store. Events of medium severity and above are awaited: when the
+ * store cannot write, the audited request fails (fail closed) instead of
+ * succeeding unrecorded. Low-severity events are stored only when asked.
+ */
+export class StoringAuditorService implements AuditorService {
+  private constructor(
+    private readonly options: {
+      pluginId: string;
+      store: DatabaseAuditStore;
+      logger: LoggerService;
+      auth: AuthService;
+      httpAuth: HttpAuthService;
+      storeLowSeverity: boolean;
+      realActor?: RealActorResolver;
+    },
+  ) {}
+
+  static create(options: {
+    pluginId: string;
+    store: DatabaseAuditStore;
+    logger: LoggerService;
+    auth: AuthService;
+    httpAuth: HttpAuthService;
+    storeLowSeverity: boolean;
+    realActor?: RealActorResolver;
+  }): StoringAuditorService {
+    return new StoringAuditorService(options);
+  }
+
+  private async actorOf(request?: Request): Promise<{
+    actor: { type: AuditActor['type']; ref?: string };
+    realActor?: { type: AuditActor['type']; ref?: string };
+  }> {
+    const { auth, httpAuth, realActor } = this.options;
+    let credentials: BackstageCredentials = await auth.getOwnServiceCredentials();
+    if (request) {
+      try {
+        credentials = await httpAuth.credentials(request);
+      } catch {
+        return { actor: { type: 'none' } };
+      }
+    }
+    const real = realActor ? await realActor(credentials, request) : undefined;
+    if (auth.isPrincipal(credentials, 'user')) {
+      return {
+        actor: { type: 'user', ref: credentials.principal.userEntityRef },
+        realActor: real ? { type: 'user', ref: real } : undefined,
+      };
+    }
+    if (auth.isPrincipal(credentials, 'service')) {
+      return { actor: { type: 'service', ref: credentials.principal.subject } };
+    }
+    return { actor: { type: 'none' } };
+  }
+
+  async createEvent(options: AuditorServiceCreateEventOptions): Promise<AuditorServiceEvent> {
+    const { eventId, request, meta } = options;
+    const severity = options.severityLevel ?? 'low';
+    const correlationId = ulid();
+    const who = await this.actorOf(request);
+    const base = {
+      ...who,
+      ip: request?.ip,
+      userAgent: request?.get('user-agent'),
+      plugin: this.options.pluginId,
+      action: eventId,
+      severity,
+      method: request?.method,
+      path: request?.originalUrl,
+      correlationId,
+    };
+    const record = async (
+      outcome: AuditEventInput['outcome'],
+      eventMeta: JsonObject | undefined,
+      error?: Error,
+    ) => {
+      this.options.logger.info(`${this.options.pluginId}.${eventId}`, {
+        isAuditEvent: true,
+        eventId,
+        severityLevel: severity,
+        actor: { actorId: who.actor.ref, ip: request?.ip, userAgent: base.userAgent },
+        request: request ? { url: request.originalUrl, method: request.method } : undefined,
+        meta: eventMeta,
+        status: outcome,
+        ...(error ? { error: error.message } : {}),
+      } as JsonObject);
+      if (!AWAITED.includes(severity) && !this.options.storeLowSeverity) {
+        return;
+      }
+      const input: AuditEventInput = {
+        ...base,
+        id: outcome === 'initiated' ? correlationId : undefined,
+        outcome,
+        meta: eventMeta,
+        target: targetOf(eventMeta),
+        error: error ? `${error.name}: ${error.message}` : undefined,
+      };
+      if (!AWAITED.includes(severity)) {
+        this.options.store.append(input).catch(e =>
+          this.options.logger.error(`Could not store low-severity audit event ${eventId}`, e),
+        );
+        return;
+      }
+      try {
+        await this.options.store.append(input);
+      } catch (e) {
+        throw new ServiceUnavailableError(
+          `The audit log could not record ${this.options.pluginId}.${eventId}, so the action was refused: ${(e as Error).message}`,
+        );
+      }
+    };
+
+    await record('initiated', meta);
+    return {
+      success: async params => {
+        await record('succeeded', { ...meta, ...params?.meta });
+      },
+      fail: async params => {
+        await record('failed', { ...meta, ...params.meta }, params.error);
+      },
+    };
+  }
+}

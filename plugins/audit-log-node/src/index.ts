@@ -1,0 +1,18 @@
+/**
+ * The audit store and the auditor that fills it, shared by every plugin.
+ *
+ * @packageDocumentation
+ */
+export { auditStoreServiceRef } from './auditStoreServiceRef';
+export { auditorServiceFactory } from './auditorServiceFactory';
+export {
+  DatabaseAuditStore,
+  RETENTION_CHECKPOINT_ACTION,
+} from './DatabaseAuditStore';
+export type { AuditEventInput } from './DatabaseAuditStore';
+export { StoringAuditorService } from './StoringAuditorService';
+export type { RealActorResolver } from './StoringAuditorService';
+export { chainHash, GENESIS_HASH } from './chain';
+export type { ChainRecord } from './chain';
+export { prepareMeta, MAX_META_BYTES, REDACTED } from './prepareMeta';
+export { ulid, isUlid } from './ulid';

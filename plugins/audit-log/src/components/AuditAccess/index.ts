@@ -1,0 +1,1 @@
+export { AuditAccessRefusal, RequireAuditRead } from './AuditAccess';

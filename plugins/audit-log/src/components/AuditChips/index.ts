@@ -1,0 +1,1 @@
+export { OutcomeChip, SeverityChip } from './AuditChips';

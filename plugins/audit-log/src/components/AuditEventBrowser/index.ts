@@ -1,0 +1,1 @@
+export { AuditEventBrowser } from './AuditEventBrowser';

@@ -1,0 +1,1 @@
+export { AuditEventDrawer } from './AuditEventDrawer';

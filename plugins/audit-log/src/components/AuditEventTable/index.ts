@@ -1,0 +1,1 @@
+export { AuditEventTable, ActorName, TargetName } from './AuditEventTable';

@@ -1,0 +1,294 @@
+import { ReactNode, useEffect, useRef, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControl from '@mui/material/FormControl';
+import InputLabel from '@mui/material/InputLabel';
+import ListItemText from '@mui/material/ListItemText';
+import MenuItem from '@mui/material/MenuItem';
+import Select from '@mui/material/Select';
+import TextField from '@mui/material/TextField';
+import {
+  AuditEventFilter,
+  OUTCOMES,
+  SEVERITIES,
+} from '@internal/backstage-plugin-audit-log-common';
+import { OUTCOME_LABELS, SEVERITY_LABELS } from '../../format';
+import {
+  FilterKey,
+  isFilterEmpty,
+  isoToLocalInput,
+  localInputToIso,
+} from './useAuditFilter';
+
+/** How long typing may pause before a text filter applies. */
+export const TEXT_FILTER_DELAY_MS = 500;
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+const MultiSelect = (props: {
+  id: FilterKey;
+  label: string;
+  options: Option[];
+  selected: string[];
+  onChange: (values: string[]) => void;
+}) => {
+  const { id, label, options, selected, onChange } = props;
+  const labelId = `audit-filter-${id}-label`;
+  const titleOf = (value: string) =>
+    options.find(option => option.value === value)?.label ?? value;
+  return (
+    <FormControl
+      size="small"
+      sx={{ minWidth: 160, maxWidth: 280 }}
+      data-testid={`audit-filter-${id}`}
+    >
+      <InputLabel id={labelId} shrink>
+        {label}
+      </InputLabel>
+      <Select<string[]>
+        multiple
+        displayEmpty
+        notched
+        labelId={labelId}
+        label={label}
+        value={selected}
+        onChange={event => {
+          const value = event.target.value;
+          onChange(typeof value === 'string' ? value.split(',') : value);
+        }}
+        renderValue={values =>
+          values.length === 0 ? 'All' : values.map(titleOf).join(', ')
+        }
+      >
+        {options.map(option => (
+          <MenuItem key={option.value} value={option.value} dense>
+            <Checkbox
+              size="small"
+              checked={selected.includes(option.value)}
+              tabIndex={-1}
+              disableRipple
+              sx={{ py: 0, pl: 0 }}
+            />
+            <ListItemText primary={option.label} />
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+};
+
+/**
+ * A text filter that applies on Enter, when it loses focus, or once typing
+ * pauses, rather than querying the backend on every key.
+ */
+const TextFilter = (props: {
+  id: FilterKey;
+  label: string;
+  value: string;
+  placeholder?: string;
+  helperText?: string;
+  width?: number;
+  onCommit: (value: string) => void;
+}) => {
+  const { id, label, value, placeholder, helperText, width, onCommit } = props;
+  const [draft, setDraft] = useState(value);
+  const committed = useRef(value);
+  // The latest callback, for a commit that fires after a pause.
+  const onCommitRef = useRef(onCommit);
+  onCommitRef.current = onCommit;
+
+  useEffect(() => {
+    committed.current = value;
+    setDraft(value);
+  }, [value]);
+
+  const commit = (next: string) => {
+    if (next.trim() !== committed.current) {
+      committed.current = next.trim();
+      onCommitRef.current(next.trim());
+    }
+  };
+
+  useEffect(() => {
+    if (draft.trim() === committed.current) return undefined;
+    const timer = setTimeout(() => commit(draft), TEXT_FILTER_DELAY_MS);
+    return () => clearTimeout(timer);
+    // commit only reads the ref and the callback
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft]);
+
+  return (
+    <TextField
+      size="small"
+      id={`audit-filter-${id}`}
+      label={label}
+      value={draft}
+      placeholder={placeholder}
+      helperText={helperText}
+      InputLabelProps={{ shrink: true }}
+      sx={{ width: width ?? 200 }}
+      onChange={event => setDraft(event.target.value)}
+      onBlur={() => commit(draft)}
+      onKeyDown={event => {
+        if (event.key === 'Enter') commit(draft);
+      }}
+    />
+  );
+};
+
+const TimeFilter = (props: {
+  id: 'from' | 'to';
+  label: string;
+  value?: string;
+  onChange: (iso: string | undefined) => void;
+}) => (
+  <TextField
+    size="small"
+    type="datetime-local"
+    id={`audit-filter-${props.id}`}
+    label={props.label}
+    value={isoToLocalInput(props.value)}
+    InputLabelProps={{ shrink: true }}
+    helperText="Your local time"
+    onChange={event => props.onChange(localInputToIso(event.target.value))}
+  />
+);
+
+const splitList = (value: string) =>
+  [
+    ...new Set(
+      value
+        .split(',')
+        .map(item => item.trim())
+        .filter(Boolean),
+    ),
+  ] as string[];
+
+/** The event filters, "Clear" and room for the page's actions (Export). */
+export const AuditFilters = (props: {
+  filter: AuditEventFilter;
+  /** Receives the filters that changed; the others stay as they are. */
+  onChange: (patch: AuditEventFilter) => void;
+  onClear: () => void;
+  actions?: ReactNode;
+}) => {
+  const { filter, onChange, onClear, actions } = props;
+  // Remounts the text fields on Clear so a half-typed value goes too.
+  const [generation, setGeneration] = useState(0);
+  const set = <K extends FilterKey>(key: K, value: AuditEventFilter[K]) =>
+    onChange({ [key]: value });
+
+  return (
+    <Box
+      role="search"
+      aria-label="Filter audit events"
+      sx={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        alignItems: 'flex-start',
+        gap: 2,
+        mb: 2,
+      }}
+    >
+      <TextFilter
+        key={`actor-${generation}`}
+        id="actor"
+        label="Actor"
+        placeholder="user:default/eli.martin"
+        helperText="Either actor, by entity ref"
+        width={240}
+        value={filter.actor ?? ''}
+        onCommit={value => set('actor', value || undefined)}
+      />
+      <TextFilter
+        key={`action-${generation}`}
+        id="action"
+        label="Action"
+        placeholder="entity-delete, flag-toggle"
+        value={(filter.action ?? []).join(', ')}
+        onCommit={value => set('action', splitList(value))}
+      />
+      <TextFilter
+        key={`plugin-${generation}`}
+        id="plugin"
+        label="Plugin"
+        placeholder="catalog, scaffolder"
+        width={160}
+        value={(filter.plugin ?? []).join(', ')}
+        onCommit={value => set('plugin', splitList(value))}
+      />
+      <TextFilter
+        key={`target-${generation}`}
+        id="target"
+        label="Target"
+        placeholder="component:default/payments"
+        width={240}
+        value={([] as string[]).concat(filter.target ?? []).join(', ')}
+        onCommit={value => set('target', value || undefined)}
+      />
+      <MultiSelect
+        id="severity"
+        label="Severity"
+        options={SEVERITIES.map(s => ({ value: s, label: SEVERITY_LABELS[s] }))}
+        selected={filter.severity ?? []}
+        onChange={values =>
+          set(
+            'severity',
+            SEVERITIES.filter(s => values.includes(s)),
+          )
+        }
+      />
+      <MultiSelect
+        id="outcome"
+        label="Outcome"
+        options={OUTCOMES.map(o => ({ value: o, label: OUTCOME_LABELS[o] }))}
+        selected={filter.outcome ?? []}
+        onChange={values =>
+          set(
+            'outcome',
+            OUTCOMES.filter(o => values.includes(o)),
+          )
+        }
+      />
+      <TimeFilter
+        id="from"
+        label="From"
+        value={filter.from}
+        onChange={iso => set('from', iso)}
+      />
+      <TimeFilter
+        id="to"
+        label="Until"
+        value={filter.to}
+        onChange={iso => set('to', iso)}
+      />
+      <TextFilter
+        key={`q-${generation}`}
+        id="q"
+        label="Search"
+        placeholder="Words in meta, action, target, error"
+        width={260}
+        value={filter.q ?? ''}
+        onCommit={value => set('q', value || undefined)}
+      />
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', height: 40 }}>
+        <Button
+          variant="text"
+          onClick={() => {
+            setGeneration(g => g + 1);
+            onClear();
+          }}
+          disabled={isFilterEmpty(filter)}
+          data-testid="audit-clear-filters"
+        >
+          Clear
+        </Button>
+        {actions}
+      </Box>
+    </Box>
+  );
+};

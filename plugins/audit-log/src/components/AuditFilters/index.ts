@@ -1,0 +1,7 @@
+export { AuditFilters } from './AuditFilters';
+export {
+  isFilterEmpty,
+  parseAuditFilter,
+  useAuditFilter,
+  useSelectedEvent,
+} from './useAuditFilter';

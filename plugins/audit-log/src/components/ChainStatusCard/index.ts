@@ -1,0 +1,1 @@
+export { ChainStatusCard } from './ChainStatusCard';

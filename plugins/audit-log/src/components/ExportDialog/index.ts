@@ -1,0 +1,1 @@
+export { ExportButton, ExportDialog } from './ExportDialog';

@@ -1,0 +1,1 @@
+export { SigningKeyCard, CopyableBlock, verifyCommand } from './SigningKeyCard';

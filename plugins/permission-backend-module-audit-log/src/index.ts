@@ -1,0 +1,6 @@
+/**
+ * The audit log's rows in the role policy.
+ *
+ * @packageDocumentation
+ */
+export { permissionModuleAuditLog as default } from './module';
