@@ -8,7 +8,8 @@
 // (bench-adr-200) and 20 Components with 40 records each, 1,000 in all, each
 // record ~3 KB with a Mermaid block, statuses, dates, deciders and supersession
 // links. Starts the backend on --port (default 7037, the ADR work's port; 7007,
-// 7017 and 7027 belong to others) with SQLite in memory, the generated catalog,
+// 7017 and 7027 belong to others) on fresh PostgreSQL databases (prefix
+// bench_adr_<timestamp>_, dropped afterwards), the generated catalog,
 // the repo's org (for the sign-in) and adr.localRoots set to the temp folder,
 // waits until the catalog has every entity, then times, round-robin, after 20
 // warm-up requests each:
@@ -36,6 +37,8 @@ import {
   machine,
   preserveLog,
   removeDir,
+  dropDatabases,
+  PG,
   request,
   ROOT,
   startBackend,
@@ -197,6 +200,7 @@ async function main() {
   await assertPortFree(PORT);
   const dir = tempDir('bench-adr');
   const logFile = join(dir, 'backend.log');
+  const prefix = `bench_adr_${Date.now()}_`;
   const { catalog, entities, records } = writeCatalog(dir);
   log(`generated ${records} records for ${entities} entities in ${catalog}`);
   const configFile = writeYaml(join(dir, 'bench.yaml'), {
@@ -205,7 +209,11 @@ async function main() {
       baseUrl: BASE,
       listen: { port: PORT },
       cors: { origin: BASE },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
+      database: {
+        client: 'pg',
+        connection: { host: PG.host, port: PG.port, user: PG.user },
+        prefix,
+      },
     },
     catalog: {
       locations: [
@@ -225,6 +233,12 @@ async function main() {
     if (backend) await backend.stop();
     backend = undefined;
     if (!KEEP) removeDir(dir);
+    try {
+      const dropped = await dropDatabases(prefix);
+      log(`dropped ${dropped.length} databases (${prefix}*)`);
+    } catch (e) {
+      log(`could not drop databases ${prefix}*: ${e.message}`);
+    }
   };
   installSignalHandlers(cleanup);
   try {

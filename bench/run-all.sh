@@ -32,6 +32,7 @@ BENCH_LIMIT=2400 run stacks-endpoint node bench/stacks-endpoint.mjs
 BENCH_LIMIT=1200 run start-time node bench/start-time.mjs
 BENCH_LIMIT=900 run home-js-size node bench/home-js-size.mjs
 BENCH_LIMIT=5400 run audit-log node --require @backstage/cli/config/nodeTransform.cjs bench/audit-log.ts
+BENCH_LIMIT=1500 run feature-flags node --require @backstage/cli/config/nodeTransform.cjs bench/feature-flags.ts
 if [[ $SKIP_INSTALL == 0 ]]; then
   BENCH_LIMIT=5400 run cold-install bash bench/cold-install.sh
 fi

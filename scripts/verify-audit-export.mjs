@@ -19,15 +19,25 @@ function canonicalJson(value) {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-function rowsIn(text, format) {
-  if (format === 'ndjson') return text.split('\n').filter(Boolean).length;
-  // CSV: count record ends outside quotes, minus the header
+// Counted on the bytes (quotes and line feeds are ASCII in UTF-8): a large
+// export is longer than the longest string Node.js can hold.
+function rowsIn(bytes, format) {
+  const LF = 0x0a;
+  const QUOTE = 0x22;
   let rows = 0;
+  if (format === 'ndjson') {
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === LF && i > 0 && bytes[i - 1] !== LF) rows++;
+    }
+    if (bytes.length && bytes[bytes.length - 1] !== LF) rows++;
+    return rows;
+  }
+  // CSV: count record ends outside quotes, minus the header
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === '\n' && !quoted) rows++;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) quoted = !quoted;
+    else if (c === LF && !quoted) rows++;
   }
   return rows - 1;
 }
@@ -55,7 +65,7 @@ if (expectedFingerprint && fingerprint !== expectedFingerprint.toLowerCase()) {
 if (!verify(null, Buffer.from(canonicalJson(signed)), key, Buffer.from(signature ?? '', 'base64'))) {
   failures.push('the manifest signature does not verify (manifest changed, or signed by another key)');
 }
-const rows = rowsIn(bytes.toString('utf8'), manifest.format);
+const rows = rowsIn(bytes, manifest.format);
 if (rows !== manifest.rowCount) failures.push(`the file holds ${rows} rows, the manifest says ${manifest.rowCount}`);
 
 if (failures.length) {

@@ -4,11 +4,20 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { auditorServiceFactory } from '@internal/backstage-plugin-audit-log-node';
+import {
+  adminRootHttpRouterServiceFactory,
+  impersonationRealActorServiceFactory,
+} from '@internal/backstage-plugin-admin-node';
 
 const backend = createBackend();
 
 // every plugin's audit events: logged as before, and stored in the audit log
 backend.add(auditorServiceFactory);
+// admin: a gate before every plugin's routes (impersonation is read-only and
+// ends with its session; maintenance mode), and the admin behind an
+// impersonation named in every audit event
+backend.add(adminRootHttpRouterServiceFactory);
+backend.add(impersonationRealActorServiceFactory);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -26,6 +35,9 @@ backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 backend.add(
   import('@internal/backstage-plugin-auth-backend-module-development-provider'),
 );
+backend.add(
+  import('@internal/backstage-plugin-auth-backend-module-impersonation-provider'),
+);
 
 // catalog, with validation of Stack Portal's fields
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -39,6 +51,8 @@ backend.add(import('@internal/backstage-plugin-catalog-backend-module-stack-port
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('@internal/backstage-plugin-permission-backend-module-roles'));
 backend.add(import('@internal/backstage-plugin-permission-backend-module-audit-log'));
+backend.add(import('@internal/backstage-plugin-permission-backend-module-feature-flags'));
+backend.add(import('@internal/backstage-plugin-permission-backend-module-admin'));
 
 // search
 backend.add(import('@backstage/plugin-search-backend'));
@@ -53,6 +67,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Stack Portal
 backend.add(import('@internal/backstage-plugin-stacks-backend'));
 backend.add(import('@internal/backstage-plugin-audit-log-backend'));
+// feature flags: Unleash, or the embedded provider when no Unleash is configured
+backend.add(import('@internal/backstage-plugin-feature-flags-backend'));
+// admin console: users and roles, impersonation, maintenance mode
+backend.add(import('@internal/backstage-plugin-admin-backend'));
 // ADRs: entity tab, portal page, search, and the scaffolder action for a first ADR
 backend.add(import('@internal/backstage-plugin-adr-backend'));
 backend.add(import('@internal/backstage-plugin-adr-backend/search'));

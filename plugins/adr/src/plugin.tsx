@@ -1,4 +1,4 @@
-import GavelIcon from '@mui/icons-material/Gavel';
+import ArchitectureIcon from '@mui/icons-material/Architecture';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -52,7 +52,7 @@ export const entityDecisionsContent = EntityContentBlueprint.make({
 export const adrPlugin = createFrontendPlugin({
   pluginId: 'adr',
   title: 'Decisions',
-  icon: <GavelIcon fontSize="inherit" />,
+  icon: <ArchitectureIcon fontSize="inherit" />,
   extensions: [adrApi, decisionsPage, entityDecisionsContent],
   routes: {
     root: rootRouteRef,

@@ -17,6 +17,7 @@ import {
 } from '@internal/backstage-plugin-audit-log-common';
 import {
   DatabaseAuditStore,
+  ExportPage,
   isUlid,
   ulid,
 } from '@internal/backstage-plugin-audit-log-node';
@@ -24,10 +25,9 @@ import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-c
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { z } from 'zod/v3';
 import { ExportSigner } from './service/ExportSigner';
-import { csvHeader, csvRow, ndjsonRow } from './service/exportFormats';
+import { csvHeader, ndjsonRow } from './service/exportFormats';
 import {
   exportShape,
   pagingShape,
@@ -46,6 +46,22 @@ export interface RouterOptions {
 }
 
 const DEFAULT_PAGE = 50;
+
+/**
+ * Resolves when the response can take more, or is gone; removes both
+ * listeners either way (a long export waits here once per page).
+ */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { httpAuth, permissions, auditor, store, signer } = options;
@@ -118,13 +134,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   /**
-   * Streams events to the response with constant memory and back-pressure,
-   * hashing the bytes as they go. Stops when the client goes away.
+   * Streams export pages to the response with constant memory and
+   * back-pressure, hashing the bytes as they go (each page is encoded once,
+   * then hashed and written; the store fetches the next page meanwhile).
+   * Stops when the client goes away.
    */
-  async function streamEvents(
+  async function streamPages(
     req: Request,
     res: Response,
-    pages: AsyncGenerator<AuditEvent[]>,
+    pages: AsyncIterable<ExportPage>,
     format: ExportFormat,
   ) {
     let aborted = false;
@@ -132,9 +150,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (!res.writableFinished) aborted = true;
     });
     const hash = createHash('sha256');
-    const write = async (chunk: string) => {
-      hash.update(chunk);
-      if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    const write = async (text: string) => {
+      const bytes = Buffer.from(text);
+      hash.update(bytes);
+      if (!res.write(bytes)) await drainedOrClosed(res);
     };
     let rowCount = 0;
     let firstSeq: number | undefined;
@@ -142,16 +161,26 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (format === 'csv') await write(csvHeader());
     for await (const page of pages) {
       if (aborted) break;
-      let chunk = '';
-      for (const event of page) {
-        chunk += format === 'csv' ? csvRow(event) : ndjsonRow(event);
-        firstSeq ??= event.seq;
-        lastSeq = event.seq;
-      }
-      rowCount += page.length;
-      await write(chunk);
+      if (!page.rowCount) continue;
+      firstSeq ??= page.firstSeq;
+      lastSeq = page.lastSeq;
+      rowCount += page.rowCount;
+      await write(page.text);
     }
     return { aborted, rowCount, firstSeq, lastSeq, sha256: hash.digest('hex') };
+  }
+
+  /** Pages of events as export pages in NDJSON. */
+  async function* ndjsonPagesOf(pages: AsyncIterable<AuditEvent[]>): AsyncGenerator<ExportPage> {
+    for await (const page of pages) {
+      if (!page.length) continue;
+      yield {
+        text: page.map(ndjsonRow).join(''),
+        rowCount: page.length,
+        firstSeq: page[0].seq,
+        lastSeq: page[page.length - 1].seq,
+      };
+    }
   }
 
   router.get('/export', async (req, res) => {
@@ -172,7 +201,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.setHeader('Access-Control-Expose-Headers', 'Content-Disposition, X-Audit-Export-Id');
     res.setHeader('Cache-Control', 'no-store');
     try {
-      const result = await streamEvents(req, res, store.iterate(filter), format);
+      const result = await streamPages(req, res, store.exportPages(filter, format), format);
       if (result.aborted) {
         await event.fail({ error: new Error('the client closed the connection'), meta: { rowCount: result.rowCount } });
         res.end();
@@ -226,7 +255,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       `attachment; filename="audit-subject-${ref.replace(/[^a-z0-9.-]/gi, '_')}.ndjson"`,
     );
     try {
-      const result = await streamEvents(req, res, store.iterateSubject(ref), 'ndjson');
+      const result = await streamPages(req, res, ndjsonPagesOf(store.iterateSubject(ref)), 'ndjson');
       await event.success({ meta: { rowCount: result.rowCount } });
       res.end();
     } catch (error) {

@@ -4,7 +4,6 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { JsonObject } from '@backstage/types';
 import {
   AuditActor,
   AuditEvent,
@@ -19,6 +18,15 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { ChainRecord, chainHash, GENESIS_HASH } from './chain';
+import {
+  AuditExportFormat,
+  csvLineOfRow,
+  EXPORT_COLUMNS,
+  ExportRow,
+  ndjsonLineOfRow,
+  revealMeta,
+  SubjectRefs,
+} from './exportFormats';
 import { prepareMeta } from './prepareMeta';
 import { ulid } from './ulid';
 
@@ -46,6 +54,14 @@ export interface AuditEventInput {
   meta?: unknown;
   /** The id of the `initiated` event this one completes. */
   correlationId?: string;
+}
+
+/** A page of an export: its text and the events it holds. */
+export interface ExportPage {
+  text: string;
+  rowCount: number;
+  firstSeq: number;
+  lastSeq: number;
 }
 
 /** The stored row. */
@@ -84,6 +100,13 @@ const SUBJECT_PREFIX = 'subject:';
 const BATCH = 500;
 const INSERT_CHUNK = 200;
 const SUBJECT_CACHE_MS = 60_000;
+/** Rows per page of an export or verification: small enough for steady memory. */
+const EXPORT_PAGE = 1000;
+const VERIFY_PAGE = 5000;
+/** Pseudonyms one export remembers before it starts over. */
+const SUBJECT_LOOKUP_MAX = 50_000;
+/** The columns free-text search (`q`) reads; PostgreSQL has trigram indexes on them. */
+const SEARCHED_COLUMNS = ['meta', 'action', 'target', 'error', 'path'];
 
 export const RETENTION_CHECKPOINT_ACTION = 'retention-checkpoint';
 
@@ -113,6 +136,16 @@ function toRecord(row: EventRow): ChainRecord {
     metaTruncated: Boolean(row.meta_truncated),
     correlationId: row.correlation_id,
   };
+}
+
+/** The columns resolveSubjects reads, at their EXPORT_COLUMNS positions. */
+function rowSubjectColumns(row: EventRow): ExportRow {
+  const columns: unknown[] = [];
+  columns[3] = row.actor;
+  columns[5] = row.real_actor;
+  columns[11] = row.target;
+  columns[16] = row.meta;
+  return columns;
 }
 
 function escapeLike(value: string): string {
@@ -349,33 +382,46 @@ export class DatabaseAuditStore {
     query: Knex.QueryBuilder,
     filter: AuditEventFilter,
   ): Promise<void> {
-    if (filter.actor) {
-      const stored = await this.storedRef(filter.actor);
-      query.where(q => q.where('actor', stored).orWhere('real_actor', stored));
-    }
-    const targets = ([] as string[]).concat(filter.target ?? []);
-    if (targets.length) {
-      query.whereIn('target', await Promise.all(targets.map(t => this.storedRef(t))));
-    }
-    if (filter.action?.length) query.whereIn('action', filter.action);
-    if (filter.plugin?.length) query.whereIn('plugin', filter.plugin);
-    if (filter.severity?.length) query.whereIn('severity', filter.severity);
-    if (filter.outcome?.length) query.whereIn('outcome', filter.outcome);
-    if (filter.from) query.where('ts', '>=', new Date(filter.from).toISOString());
-    if (filter.to) query.where('ts', '<', new Date(filter.to).toISOString());
-    if (filter.q) {
-      const like = `%${escapeLike(filter.q)}%`;
-      const op = this.isPostgres ? 'ilike' : 'like';
-      query.where(q =>
-        ['meta', 'action', 'target', 'error', 'path'].reduce(
-          (acc, column, i) =>
-            i === 0
-              ? acc.whereRaw(`?? ${op} ? escape '\\'`, [column, like])
-              : acc.orWhereRaw(`?? ${op} ? escape '\\'`, [column, like]),
-          q,
-        ),
-      );
-    }
+    (await this.compileFilter(filter))(query);
+  }
+
+  /**
+   * The filter as a function adding its conditions to a query: the people it
+   * names are looked up once, so a paged read (an export) does not repeat
+   * those lookups for every page.
+   */
+  private async compileFilter(
+    filter: AuditEventFilter,
+  ): Promise<(query: Knex.QueryBuilder) => void> {
+    const actor = filter.actor ? await this.storedRef(filter.actor) : undefined;
+    const targets = await Promise.all(
+      ([] as string[]).concat(filter.target ?? []).map(t => this.storedRef(t)),
+    );
+    const like = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+    const op = this.isPostgres ? 'ilike' : 'like';
+    return query => {
+      if (actor !== undefined) {
+        query.where(q => q.where('actor', actor).orWhere('real_actor', actor));
+      }
+      if (targets.length) query.whereIn('target', targets);
+      if (filter.action?.length) query.whereIn('action', filter.action);
+      if (filter.plugin?.length) query.whereIn('plugin', filter.plugin);
+      if (filter.severity?.length) query.whereIn('severity', filter.severity);
+      if (filter.outcome?.length) query.whereIn('outcome', filter.outcome);
+      if (filter.from) query.where('ts', '>=', new Date(filter.from).toISOString());
+      if (filter.to) query.where('ts', '<', new Date(filter.to).toISOString());
+      if (like !== undefined) {
+        query.where(q =>
+          SEARCHED_COLUMNS.reduce(
+            (acc, column, i) =>
+              i === 0
+                ? acc.whereRaw(`?? ${op} ? escape '\\'`, [column, like])
+                : acc.orWhereRaw(`?? ${op} ? escape '\\'`, [column, like]),
+            q,
+          ),
+        );
+      }
+    };
   }
 
   /** Newest first; `beforeSeq` continues after a page. */
@@ -422,42 +468,142 @@ export class DatabaseAuditStore {
     return { days: [...days.values()] };
   }
 
-  /** Oldest first, in pages, for exports: constant memory whatever the size. */
+  /**
+   * Oldest first, in pages: constant memory whatever the size. The next page
+   * is fetched while the caller works on the current one.
+   */
   async *iterate(
     filter: AuditEventFilter,
-    batchSize = 5000,
+    pageSize = EXPORT_PAGE,
   ): AsyncGenerator<AuditEvent[]> {
-    let afterSeq = 0;
+    const subjects: SubjectRefs = new Map();
+    for await (const rows of this.pagesOf<EventRow>(filter, pageSize)) {
+      await this.resolveSubjects(rows.map(rowSubjectColumns), subjects);
+      yield rows.map(row => this.toEvent(row, subjects));
+    }
+  }
+
+  /**
+   * An export's text, oldest first, a page of about a thousand events at a
+   * time: the records csvRow / ndjsonRow give for the events `iterate`
+   * yields, written straight from the stored rows (meta is not parsed and
+   * re-serialised; people are looked up once per export, not per page).
+   */
+  async *exportPages(
+    filter: AuditEventFilter,
+    format: AuditExportFormat,
+    pageSize = EXPORT_PAGE,
+  ): AsyncGenerator<ExportPage> {
+    const subjects: SubjectRefs = new Map();
+    const line = format === 'csv' ? csvLineOfRow : ndjsonLineOfRow;
+    for await (const rows of this.pagesOf<ExportRow>(filter, pageSize, true)) {
+      await this.resolveSubjects(rows, subjects);
+      const lines = new Array<string>(rows.length);
+      for (let i = 0; i < rows.length; i++) lines[i] = line(rows[i], subjects);
+      yield {
+        text: lines.join(''),
+        rowCount: rows.length,
+        firstSeq: Number(rows[0][0]),
+        lastSeq: Number(rows[rows.length - 1][0]),
+      };
+    }
+  }
+
+  /**
+   * Stored rows oldest first, keyset-paged, one page fetched ahead; as arrays
+   * in the order of EXPORT_COLUMNS when `asArrays`.
+   */
+  private async *pagesOf<T extends EventRow | ExportRow>(
+    filter: AuditEventFilter,
+    pageSize: number,
+    asArrays = false,
+  ): AsyncGenerator<T[]> {
+    const where = await this.compileFilter(filter);
+    const fetch = (afterSeq: number): Promise<T[]> => {
+      const query = this.db('audit_events');
+      where(query);
+      query.where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(pageSize);
+      let rows: Promise<T[]>;
+      if (!asArrays) {
+        rows = Promise.resolve(query.select('*'));
+      } else if (this.isPostgres) {
+        // pg builds no object per row
+        rows = Promise.resolve(query.select(EXPORT_COLUMNS).options({ rowMode: 'array' }));
+      } else {
+        rows = Promise.resolve(query.select(EXPORT_COLUMNS)).then(objects =>
+          objects.map((o: Record<string, unknown>) => EXPORT_COLUMNS.map(c => o[c])),
+        ) as Promise<T[]>;
+      }
+      // a page fetched ahead for a reader that stopped must not become an
+      // unhandled rejection; a reader that waits for it still sees the error
+      rows.catch(() => {});
+      return rows;
+    };
+    let next = fetch(0);
     for (;;) {
-      const query = this.db<EventRow>('audit_events');
-      await this.applyFilter(query, filter);
-      const rows = await query.where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(batchSize);
+      const rows = await next;
       if (!rows.length) return;
-      afterSeq = Number(rows[rows.length - 1].seq);
-      yield await this.toEvents(rows);
-      if (rows.length < batchSize) return;
+      const full = rows.length === pageSize;
+      if (full) {
+        const last = rows[rows.length - 1];
+        next = fetch(Number(Array.isArray(last) ? last[0] : (last as EventRow).seq));
+      }
+      yield rows;
+      if (!full) return;
     }
   }
 
   private async toEvents(rows: EventRow[]): Promise<AuditEvent[]> {
+    const subjects: SubjectRefs = new Map();
+    await this.resolveSubjects(rows.map(rowSubjectColumns), subjects);
+    return rows.map(row => this.toEvent(row, subjects));
+  }
+
+  /**
+   * Adds to `subjects` every pseudonym in these rows (arrays in the order of
+   * EXPORT_COLUMNS, or at least their actor, real actor, target and meta) it
+   * does not hold yet.
+   */
+  private async resolveSubjects(rows: ExportRow[], subjects: SubjectRefs): Promise<void> {
     const ids = new Set<string>();
-    const collect = (value: string | null) => {
-      if (value?.startsWith(SUBJECT_PREFIX)) ids.add(value.slice(SUBJECT_PREFIX.length));
+    const collect = (value: unknown) => {
+      // 's' first: most values are not pseudonyms
+      if (typeof value === 'string' && value.charCodeAt(0) === 115 && value.startsWith(SUBJECT_PREFIX)) {
+        const id = value.slice(SUBJECT_PREFIX.length);
+        if (!subjects.has(id)) ids.add(id);
+      }
     };
     for (const row of rows) {
-      collect(row.actor);
-      collect(row.real_actor);
-      collect(row.target);
-      for (const m of row.meta?.matchAll(/"subject:([0-9a-f-]{36})"/g) ?? []) ids.add(m[1]);
+      collect(row[3]);
+      collect(row[5]);
+      collect(row[11]);
+      const meta = row[16];
+      if (typeof meta === 'string' && meta.includes('"subject:')) {
+        for (const m of meta.matchAll(/"subject:([0-9a-f-]{36})"/g)) {
+          if (!subjects.has(m[1])) ids.add(m[1]);
+        }
+      }
     }
-    const subjects = new Map<string, string | null>();
+    if (!ids.size) return;
+    // what one export remembers stays bounded whatever the number of people:
+    // past the limit it starts over with this page's people
+    if (subjects.size && subjects.size + ids.size > SUBJECT_LOOKUP_MAX) {
+      subjects.clear();
+      await this.resolveSubjects(rows, subjects);
+      return;
+    }
     const idList = [...ids];
     for (let i = 0; i < idList.length; i += 500) {
+      const chunk = idList.slice(i, i + 500);
       const found = await this.db('audit_subjects')
-        .whereIn('subject_id', idList.slice(i, i + 500))
+        .whereIn('subject_id', chunk)
         .select('subject_id', 'entity_ref');
+      chunk.forEach(id => subjects.set(id, null));
       found.forEach(s => subjects.set(s.subject_id, s.entity_ref ?? null));
     }
+  }
+
+  private toEvent(row: EventRow, subjects: SubjectRefs): AuditEvent {
     const actor = (value: string | null, type: string): AuditActor | undefined => {
       if (!value) return type === 'none' ? { type: 'none' } : undefined;
       if (!value.startsWith(SUBJECT_PREFIX)) {
@@ -473,37 +619,27 @@ export class DatabaseAuditStore {
       if (!value?.startsWith(SUBJECT_PREFIX)) return value ?? undefined;
       return subjects.get(value.slice(SUBJECT_PREFIX.length)) ?? value;
     };
-    return rows.map(row => {
-      let meta: JsonObject | undefined;
-      if (row.meta) {
-        const shown = row.meta.replace(/"subject:([0-9a-f-]{36})"/g, (m, id: string) => {
-          const ref = subjects.get(id);
-          return ref ? JSON.stringify(ref) : m;
-        });
-        meta = JSON.parse(shown);
-      }
-      return {
-        id: row.id,
-        seq: Number(row.seq),
-        timestamp: row.ts,
-        actor: actor(row.actor, row.actor_type) ?? { type: row.actor_type as AuditActor['type'] },
-        realActor: row.real_actor ? actor(row.real_actor, 'user') : undefined,
-        ip: row.ip ?? undefined,
-        userAgent: row.user_agent ?? undefined,
-        plugin: row.plugin,
-        action: row.action,
-        severity: row.severity as Severity,
-        target: reveal(row.target),
-        outcome: row.outcome as Outcome,
-        error: row.error ?? undefined,
-        request: row.method ? { method: row.method, path: row.path ?? '' } : undefined,
-        meta,
-        metaTruncated: Boolean(row.meta_truncated),
-        correlationId: row.correlation_id,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      };
-    });
+    return {
+      id: row.id,
+      seq: Number(row.seq),
+      timestamp: row.ts,
+      actor: actor(row.actor, row.actor_type) ?? { type: row.actor_type as AuditActor['type'] },
+      realActor: row.real_actor ? actor(row.real_actor, 'user') : undefined,
+      ip: row.ip ?? undefined,
+      userAgent: row.user_agent ?? undefined,
+      plugin: row.plugin,
+      action: row.action,
+      severity: row.severity as Severity,
+      target: reveal(row.target),
+      outcome: row.outcome as Outcome,
+      error: row.error ?? undefined,
+      request: row.method ? { method: row.method, path: row.path ?? '' } : undefined,
+      meta: row.meta ? JSON.parse(revealMeta(row.meta, subjects)) : undefined,
+      metaTruncated: Boolean(row.meta_truncated),
+      correlationId: row.correlation_id,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
   }
 
   // ---------------------------------------------------------- verification
@@ -557,12 +693,21 @@ export class DatabaseAuditStore {
 
     let expectedSeq = firstSeq;
     let last: EventRow | undefined;
-    const pageSize = 10_000;
-    let afterSeq = firstSeq - 1;
+    const fetch = (afterSeq: number): Promise<EventRow[]> => {
+      const page = this.db<EventRow>('audit_events').where('seq', '>', afterSeq);
+      if (range.toSeq !== undefined) page.where('seq', '<=', range.toSeq);
+      const rows: Promise<EventRow[]> = Promise.resolve(
+        page.orderBy('seq', 'asc').limit(VERIFY_PAGE),
+      );
+      rows.catch(() => {}); // not awaited when the chain breaks on this page
+      return rows;
+    };
+    // the next page is on its way while this one is hashed
+    let next = fetch(firstSeq - 1);
     for (;;) {
-      let page = this.db<EventRow>('audit_events').where('seq', '>', afterSeq);
-      if (range.toSeq !== undefined) page = page.where('seq', '<=', range.toSeq);
-      const rows = await page.orderBy('seq', 'asc').limit(pageSize);
+      const rows = await next;
+      const full = rows.length === VERIFY_PAGE;
+      if (full) next = fetch(Number(rows[rows.length - 1].seq));
       for (const row of rows) {
         const seq = Number(row.seq);
         if (seq !== expectedSeq) {
@@ -579,8 +724,7 @@ export class DatabaseAuditStore {
         result.checked += 1;
         last = row;
       }
-      if (rows.length < pageSize) break;
-      afterSeq = Number(rows[rows.length - 1].seq);
+      if (!full) break;
     }
     if (range.toSeq === undefined && last) {
       const head = await this.db('audit_chain_head').where({ id: 1 }).first();

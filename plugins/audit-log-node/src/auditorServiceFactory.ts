@@ -3,6 +3,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { auditStoreServiceRef } from './auditStoreServiceRef';
+import { auditRealActorServiceRef } from './realActorServiceRef';
 import { StoringAuditorService } from './StoringAuditorService';
 
 /**
@@ -20,8 +21,9 @@ export const auditorServiceFactory = createServiceFactory({
     httpAuth: coreServices.httpAuth,
     plugin: coreServices.pluginMetadata,
     store: auditStoreServiceRef,
+    realActor: auditRealActorServiceRef,
   },
-  factory({ config, logger, auth, httpAuth, plugin, store }) {
+  factory({ config, logger, auth, httpAuth, plugin, store, realActor }) {
     return StoringAuditorService.create({
       pluginId: plugin.getId(),
       store,
@@ -29,6 +31,8 @@ export const auditorServiceFactory = createServiceFactory({
       auth,
       httpAuth,
       storeLowSeverity: config.getOptionalBoolean('auditLog.storeLowSeverity') ?? false,
+      // an impersonation token's events name the admin behind it
+      realActor: realActor.resolve,
     });
   },
 });

@@ -5,11 +5,14 @@
  */
 export { auditStoreServiceRef } from './auditStoreServiceRef';
 export { auditorServiceFactory } from './auditorServiceFactory';
+export { auditRealActorServiceRef } from './realActorServiceRef';
 export {
   DatabaseAuditStore,
   RETENTION_CHECKPOINT_ACTION,
 } from './DatabaseAuditStore';
-export type { AuditEventInput } from './DatabaseAuditStore';
+export type { AuditEventInput, ExportPage } from './DatabaseAuditStore';
+export { CSV_COLUMNS, csvCell, csvHeader, csvRow, ndjsonRow } from './exportFormats';
+export type { AuditExportFormat } from './exportFormats';
 export { StoringAuditorService } from './StoringAuditorService';
 export type { RealActorResolver } from './StoringAuditorService';
 export { chainHash, GENESIS_HASH } from './chain';

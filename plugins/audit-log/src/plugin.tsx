@@ -1,4 +1,4 @@
-import GavelIcon from '@mui/icons-material/Gavel';
+import PolicyIcon from '@mui/icons-material/Policy';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -52,7 +52,7 @@ export const entityAuditContent = EntityContentBlueprint.make({
 export const auditLogPlugin = createFrontendPlugin({
   pluginId: 'audit-log',
   title: 'Compliance',
-  icon: <GavelIcon fontSize="inherit" />,
+  icon: <PolicyIcon fontSize="inherit" />,
   extensions: [auditLogApi, compliancePage, entityAuditContent],
   routes: {
     root: rootRouteRef,

@@ -70,3 +70,51 @@ describe('RolePolicy', () => {
     ).toThrow('Permission x.y is granted to unknown role(s) superuser');
   });
 });
+
+describe('RolePolicy while impersonating', () => {
+  const jwt = (claims: object) =>
+    ['{"alg":"ES256","typ":"vnd.backstage.user"}', JSON.stringify(claims), 'signature']
+      .map((part, i) => (i < 2 ? Buffer.from(part).toString('base64url') : part))
+      .join('.');
+  /** Credentials as Backstage's auth service builds them: the token kept out of sight. */
+  function complianceUser(claims: object): PolicyQueryUser {
+    const credentials = Object.defineProperty(
+      { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/priya.nair' } },
+      'token',
+      { enumerable: false, value: jwt(claims) },
+    );
+    return {
+      credentials: credentials as unknown as PolicyQueryUser['credentials'],
+      info: {
+        userEntityRef: 'user:default/priya.nair',
+        ownershipEntityRefs: ['user:default/priya.nair', 'group:default/compliance'],
+      },
+    };
+  }
+  const guarded = RolePolicy.create({
+    grants: [{ 'audit-log.event.export': ['compliance'], 'admin.console.read': ['admin'] }],
+    mapping: { compliance: ['group:default/compliance'] },
+    logger: mockServices.logger.mock(),
+    deniedWhileImpersonating: ['audit-log.event.export', 'admin.console.read'],
+  });
+  const exportPermission = createPermission({ name: 'audit-log.event.export', attributes: { action: 'read' } });
+
+  it('denies the audit export to an impersonation token of a compliance user', async () => {
+    const impersonated = complianceUser({
+      sub: 'user:default/priya.nair',
+      act: { sub: 'user:default/amara.okafor' },
+    });
+    expect((await guarded.handle({ permission: exportPermission }, impersonated)).result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('still lets the compliance user export with their own token', async () => {
+    const own = complianceUser({ sub: 'user:default/priya.nair' });
+    expect((await guarded.handle({ permission: exportPermission }, own)).result).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('leaves other permissions of an impersonated user as their roles say', async () => {
+    const impersonated = complianceUser({ sub: 'user:default/priya.nair', act: { sub: 'user:default/amara.okafor' } });
+    const read = createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } });
+    expect((await guarded.handle({ permission: read }, impersonated)).result).toBe(AuthorizeResult.ALLOW);
+  });
+});

@@ -19,6 +19,25 @@ import {
 export type PermissionGrants = Record<string, Role[]>;
 
 /**
+ * Whether the credentials were made from an impersonation token: a user
+ * token with an `act` claim (RFC 8693) naming the admin behind it. The
+ * credentials Backstage's auth service builds keep the verified token in a
+ * non-enumerable `token` property.
+ */
+export function isImpersonated(credentials: unknown): boolean {
+  const token = (credentials as { token?: unknown } | undefined)?.token;
+  if (typeof token !== 'string') return false;
+  const payload = token.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims?.act !== undefined && claims?.act !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Backstage's own permissions that the portal uses, and who holds them.
  * `engineer` means everybody signed in.
  */
@@ -55,12 +74,15 @@ export class RolePolicy implements PermissionPolicy {
     private readonly grants: Map<string, Role[]>,
     private readonly mapping: RoleMapping,
     private readonly logger: LoggerService,
+    private readonly deniedWhileImpersonating: Set<string>,
   ) {}
 
   static create(options: {
     grants: PermissionGrants[];
     mapping: RoleMapping;
     logger: LoggerService;
+    /** Permissions an impersonation token never holds, whoever it impersonates. */
+    deniedWhileImpersonating?: string[];
   }): RolePolicy {
     const grants = new Map<string, Role[]>();
     for (const layer of options.grants) {
@@ -74,7 +96,12 @@ export class RolePolicy implements PermissionPolicy {
         grants.set(name, roles);
       }
     }
-    return new RolePolicy(grants, options.mapping, options.logger);
+    return new RolePolicy(
+      grants,
+      options.mapping,
+      options.logger,
+      new Set(options.deniedWhileImpersonating ?? []),
+    );
   }
 
   /** The roles that hold a permission, or undefined when nobody named it. */
@@ -87,6 +114,12 @@ export class RolePolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    if (
+      this.deniedWhileImpersonating.has(permission.name) &&
+      isImpersonated(user?.credentials)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
     const held = rolesOf(user?.info.ownershipEntityRefs ?? [], this.mapping);
     const allowedRoles = this.grants.get(permission.name);
     if (allowedRoles) {

@@ -9,6 +9,11 @@ import { PermissionGrants } from './RolePolicy';
  */
 export interface RolePolicyExtensionPoint {
   addGrants(grants: PermissionGrants): void;
+  /**
+   * Permissions an impersonation token (one with an `act` claim) never
+   * holds, even when the impersonated user's roles would grant them.
+   */
+  denyWhileImpersonating(permissionNames: string[]): void;
 }
 
 /** @public */

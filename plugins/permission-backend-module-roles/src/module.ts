@@ -21,9 +21,13 @@ export const permissionModuleRoles = createBackendModule({
   moduleId: 'roles',
   register(reg) {
     const added: PermissionGrants[] = [];
+    const deniedWhileImpersonating: string[] = [];
     reg.registerExtensionPoint(rolePolicyExtensionPoint, {
       addGrants(grants) {
         added.push(grants);
+      },
+      denyWhileImpersonating(permissionNames) {
+        deniedWhileImpersonating.push(...permissionNames);
       },
     });
     reg.registerInit({
@@ -50,6 +54,7 @@ export const permissionModuleRoles = createBackendModule({
             grants: [BUILT_IN_GRANTS, ...added, fromConfig],
             mapping: readRoleMapping(config),
             logger,
+            deniedWhileImpersonating,
           }),
         );
       },

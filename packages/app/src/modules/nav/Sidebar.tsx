@@ -15,7 +15,14 @@ import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { auditLogEventReadPermission } from '@internal/backstage-plugin-audit-log-common';
+import { adminConsoleReadPermission } from '@internal/backstage-plugin-admin-common';
 import { ReactNode } from 'react';
+
+/** Shows the Admin console item only to admins. */
+function AdminNavItem(props: { children: ReactNode }) {
+  const { allowed } = usePermission({ permission: adminConsoleReadPermission });
+  return allowed ? <>{props.children}</> : null;
+}
 
 /** Shows the Compliance item only to those who may read the audit log. */
 function ComplianceNavItem(props: { children: ReactNode }) {
@@ -47,6 +54,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:stacks')}
             {nav.take('page:scaffolder')}
             <ComplianceNavItem>{nav.take('page:audit-log')}</ComplianceNavItem>
+            <AdminNavItem>{nav.take('page:admin')}</AdminNavItem>
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

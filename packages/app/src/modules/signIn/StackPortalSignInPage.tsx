@@ -26,6 +26,7 @@ import Grid from '@mui/material/Grid';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { DEV_USER_STORAGE_KEY, DevSignInIdentity } from './DevSignInIdentity';
+import { ImpersonationAwareIdentity } from '@internal/backstage-plugin-admin';
 
 interface DevSignInUser {
   name: string;
@@ -63,7 +64,13 @@ function DevSignIn(props: SignInPageProps) {
       setSigningIn(userName);
       setError(undefined);
       try {
-        onSignInSuccess(await DevSignInIdentity.signIn({ userName, discoveryApi }));
+        // while an admin's impersonation session is live, the app runs as that user
+        onSignInSuccess(
+          await ImpersonationAwareIdentity.wrap(
+            await DevSignInIdentity.signIn({ userName, discoveryApi }),
+            discoveryApi,
+          ),
+        );
       } catch (e) {
         window.localStorage.removeItem(DEV_USER_STORAGE_KEY);
         setSigningIn(undefined);
@@ -152,12 +159,20 @@ function DevSignIn(props: SignInPageProps) {
  */
 export function StackPortalSignInPage(props: SignInPageProps) {
   const configApi = useApi(configApiRef);
+  const discoveryApi = useApi(discoveryApiRef);
   if (configApi.getOptionalBoolean('stackPortal.devSignIn.enabled')) {
     return <DevSignIn {...props} />;
   }
   return (
     <SignInPage
       {...props}
+      // while an admin's impersonation session is live, the app runs as that user
+      onSignInSuccess={identity =>
+        ImpersonationAwareIdentity.wrap(identity, discoveryApi).then(
+          props.onSignInSuccess,
+          () => props.onSignInSuccess(identity),
+        )
+      }
       title="Stack Portal"
       providers={[
         {

@@ -159,14 +159,20 @@ export const CoverageMatrix = ({
         <Table size="small" aria-label="Documentation coverage">
           <TableHead>
             <TableRow>
-              <TableCell>Stack</TableCell>
+              <TableCell sx={{ minWidth: 220 }}>Stack</TableCell>
               {DOC_PARTS.map(part => (
-                <TableCell key={part} align="center" sx={{ minWidth: 88 }}>
+                <TableCell
+                  key={part}
+                  align="center"
+                  sx={{ minWidth: 88, hyphens: 'none', wordBreak: 'normal' }}
+                >
                   {DOC_PART_SHORT[part]}
                 </TableCell>
               ))}
-              <TableCell>Measured</TableCell>
-              <TableCell>Catalog</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>Measured</TableCell>
+              <TableCell sx={{ minWidth: 150, whiteSpace: 'nowrap' }}>
+                Catalog
+              </TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -178,7 +184,10 @@ export const CoverageMatrix = ({
               >
                 <TableCell component="th" scope="row">
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
-                    <EntityRefLink entityRef={stack.entityRef}>
+                    <EntityRefLink
+                      entityRef={stack.entityRef}
+                      style={{ whiteSpace: 'nowrap' }}
+                    >
                       {stack.title}
                     </EntityRefLink>
                     <PriorityChip priority={stack.priority} />

@@ -1,0 +1,1 @@
+export { ImpersonationDialog } from './ImpersonationDialog';

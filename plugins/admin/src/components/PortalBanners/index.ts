@@ -1,0 +1,6 @@
+export {
+  PortalBanners,
+  ImpersonationBanner,
+  MaintenanceBanner,
+  countdown,
+} from './PortalBanners';

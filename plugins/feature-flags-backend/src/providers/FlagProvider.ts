@@ -1,0 +1,75 @@
+import type {
+  Constraint,
+  Flag,
+  FlagType,
+  Freshness,
+  Project,
+  Strategy,
+} from '@internal/backstage-plugin-feature-flags-common';
+
+/** A flag as a provider knows it: without the portal's own annotations (last change, entities). */
+export type ProviderFlag = Omit<Flag, 'lastChange' | 'entities'>;
+
+export interface ProviderEnvironment {
+  name: string;
+  type: string;
+}
+
+/** Everything a provider holds, read at one moment. */
+export interface FlagSnapshot extends Freshness {
+  projects: Project[];
+  environments: ProviderEnvironment[];
+  flags: ProviderFlag[];
+}
+
+export interface FlagRef {
+  project: string;
+  flag: string;
+}
+
+export interface FlagEnvRef extends FlagRef {
+  environment: string;
+}
+
+export interface CreateFlagInput {
+  project: string;
+  name: string;
+  description: string;
+  type: FlagType;
+  tags: Array<{ type: string; value: string }>;
+}
+
+/** A strategy's editable part: rollout and constraints. */
+export interface StrategyInput {
+  name?: string;
+  title?: string;
+  disabled?: boolean;
+  parameters: Record<string, string>;
+  constraints: Constraint[];
+}
+
+/** The person a change is made for; providers write it where their API lets them. */
+export interface Actor {
+  userEntityRef: string;
+}
+
+/**
+ * Where flags live: the portal's own database (`local`) or an Unleash server
+ * (`unleash`). The router speaks only to this interface.
+ */
+export interface FlagProvider {
+  readonly kind: 'local' | 'unleash';
+  /**
+   * All flags with their per-environment state, strategies and variants.
+   * `fresh`: read the source now. `stale`: answer from memory at once (a
+   * refresh may start in the background); for lookups that the write itself
+   * re-checks at the source, and for previews.
+   */
+  snapshot(options?: { fresh?: boolean; stale?: boolean }): Promise<FlagSnapshot>;
+  /** Sets a flag's state in an environment; false when it already was in that state (nothing sent). */
+  setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean>;
+  createFlag(input: CreateFlagInput, actor: Actor): Promise<void>;
+  archiveFlag(ref: FlagRef, actor: Actor): Promise<void>;
+  /** Replaces a strategy's parameters and constraints; `strategyId` undefined adds one. */
+  saveStrategy(ref: FlagEnvRef, strategyId: string | undefined, input: StrategyInput, actor: Actor): Promise<Strategy>;
+}

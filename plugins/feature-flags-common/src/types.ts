@@ -1,0 +1,195 @@
+/**
+ * The shapes the feature-flags API speaks. They follow Unleash's own model
+ * (projects, environments, flags, strategies with constraints, variants) so
+ * that both providers, and `unleash-client`, read them without translation.
+ */
+
+/** The operators Unleash accepts in a strategy constraint. */
+export const CONSTRAINT_OPERATORS = [
+  'IN',
+  'NOT_IN',
+  'STR_ENDS_WITH',
+  'STR_STARTS_WITH',
+  'STR_CONTAINS',
+  'NUM_EQ',
+  'NUM_GT',
+  'NUM_GTE',
+  'NUM_LT',
+  'NUM_LTE',
+  'DATE_AFTER',
+  'DATE_BEFORE',
+  'SEMVER_EQ',
+  'SEMVER_GT',
+  'SEMVER_LT',
+] as const;
+export type ConstraintOperator = (typeof CONSTRAINT_OPERATORS)[number];
+
+/** Flag types Unleash knows; they decide when a flag counts as potentially stale. */
+export const FLAG_TYPES = ['release', 'experiment', 'operational', 'kill-switch', 'permission'] as const;
+export type FlagType = (typeof FLAG_TYPES)[number];
+
+export interface Constraint {
+  contextName: string;
+  operator: ConstraintOperator;
+  values: string[];
+  /** Single-value operators (NUM_*, DATE_*, SEMVER_*) use `value`. */
+  value?: string;
+  inverted: boolean;
+  caseInsensitive: boolean;
+}
+
+export interface VariantPayload {
+  type: 'string' | 'json' | 'csv' | 'number';
+  value: string;
+}
+
+export interface Variant {
+  name: string;
+  /** Out of 1000, as in Unleash. */
+  weight: number;
+  weightType: 'variable' | 'fix';
+  stickiness: string;
+  payload?: VariantPayload;
+}
+
+export interface Strategy {
+  id: string;
+  name: string;
+  title?: string;
+  disabled: boolean;
+  parameters: Record<string, string>;
+  constraints: Constraint[];
+  variants: Variant[];
+}
+
+export interface FlagEnvironment {
+  name: string;
+  enabled: boolean;
+  strategies: Strategy[];
+  variants: Variant[];
+}
+
+export interface FlagTag {
+  type: string;
+  value: string;
+}
+
+/** Who last changed a flag through the portal, and how. */
+export interface FlagChange {
+  flag: string;
+  project: string;
+  environment?: string;
+  action: string;
+  actor: string;
+  at: string;
+  summary: string;
+}
+
+/** The catalog entities that name a flag in their annotations. */
+export interface FlagOwnerEntity {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  stack?: string;
+  type?: string;
+}
+
+export interface Flag {
+  name: string;
+  project: string;
+  description: string;
+  type: string;
+  stale: boolean;
+  /** Unleash's lifecycle stage (initial, pre-live, live, completed, archived) when it tells us. */
+  lifecycle?: string;
+  createdAt?: string;
+  tags: FlagTag[];
+  environments: FlagEnvironment[];
+  lastChange?: FlagChange;
+  entities: FlagOwnerEntity[];
+}
+
+export interface Environment {
+  name: string;
+  type: string;
+  protected: boolean;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+}
+
+/** Every read answers with the data and whether it is the last good copy. */
+export interface Freshness {
+  provider: 'local' | 'unleash';
+  degraded: boolean;
+  /** Milliseconds since the data was read from its source. */
+  ageMs: number;
+  /** Why the data is not fresh, for the banner. */
+  reason?: string;
+}
+
+export interface FlagListResponse extends Freshness {
+  flags: Flag[];
+  environments: Environment[];
+  projects: Project[];
+}
+
+export interface FlagResponse extends Freshness {
+  flag: Flag;
+  environments: Environment[];
+}
+
+export type ChangeRequestStatus = 'pending' | 'applying' | 'applied' | 'rejected' | 'cancelled';
+
+export interface ChangeRequest {
+  id: string;
+  project: string;
+  flag: string;
+  environment: string;
+  enabled: boolean;
+  reason: string;
+  status: ChangeRequestStatus;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionComment?: string;
+  error?: string;
+}
+
+export interface ToggleResponse {
+  /** `applied`: the environment now has the state asked for; `change-request`: it waits for a second admin. */
+  outcome: 'applied' | 'unchanged' | 'change-request';
+  changeRequest?: ChangeRequest;
+}
+
+export interface EvaluationContextInput {
+  userId?: string;
+  tenantId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  properties?: Record<string, string>;
+}
+
+export interface EvaluationResult extends Freshness {
+  flag: string;
+  environment: string;
+  context: EvaluationContextInput;
+  isEnabled: boolean;
+  variant: { name: string; enabled: boolean; featureEnabled: boolean; payload?: VariantPayload };
+}
+
+/** What the caller may do, so the UI hides the rest. The server checks again on every call. */
+export interface FlagCapabilities {
+  toggle: boolean;
+  create: boolean;
+  archive: boolean;
+  updateStrategy: boolean;
+  approve: boolean;
+  /** Environments the caller may toggle as an owner of an entity naming the flag (config `featureFlags.ownersMayToggle`). */
+  ownerToggleFlags?: string[];
+  protectedEnvironments: string[];
+  userEntityRef: string;
+}

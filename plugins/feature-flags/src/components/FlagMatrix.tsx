@@ -1,0 +1,126 @@
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Link from '@mui/material/Link';
+import Switch from '@mui/material/Switch';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import type {
+  ChangeRequest,
+  Environment,
+  Flag,
+  FlagCapabilities,
+} from '@internal/backstage-plugin-feature-flags-common';
+
+/** Whether the caller may toggle this flag in this environment (the server checks again). */
+export function mayToggle(caps: FlagCapabilities | undefined, flag: Flag, env: Environment): boolean {
+  if (!caps) return false;
+  if (caps.toggle) return true;
+  return !env.protected && Boolean(caps.ownerToggleFlags?.includes(`${flag.project}/${flag.name}`));
+}
+
+const who = (ref: string) => ref.replace(/^user:[^/]+\//, '');
+
+/** Flags by environment: a switch per cell for those who may toggle, a state chip for the others. */
+export function FlagMatrix(props: {
+  flags: Flag[];
+  environments: Environment[];
+  capabilities?: FlagCapabilities;
+  pending: ChangeRequest[];
+  disabled?: boolean;
+  onToggle: (flag: Flag, env: Environment, enabled: boolean) => void;
+  onOpen: (flag: Flag) => void;
+}) {
+  const { flags, environments, capabilities, pending, disabled, onToggle, onOpen } = props;
+  return (
+    <Table size="small" aria-label="Feature flags by environment">
+      <TableHead>
+        <TableRow>
+          <TableCell>Flag</TableCell>
+          <TableCell>Type</TableCell>
+          {environments.map(env => (
+            <TableCell key={env.name} align="center">
+              {env.name}
+              {env.protected && (
+                <Tooltip title="Protected: changes need a second admin">
+                  <Chip size="small" label="protected" sx={{ ml: 1 }} />
+                </Tooltip>
+              )}
+            </TableCell>
+          ))}
+          <TableCell>Last change</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {flags.map(flag => (
+          <TableRow key={`${flag.project}/${flag.name}`} data-testid={`flag-row-${flag.name}`} hover>
+            <TableCell>
+              <Link component="button" variant="body2" onClick={() => onOpen(flag)} sx={{ fontWeight: 600 }}>
+                {flag.name}
+              </Link>
+              {flag.stale && <Chip size="small" color="warning" label="stale" sx={{ ml: 1 }} />}
+              {flag.lifecycle && flag.lifecycle !== 'live' && (
+                <Chip size="small" variant="outlined" label={flag.lifecycle} sx={{ ml: 1 }} />
+              )}
+              <Typography variant="caption" display="block" color="text.secondary">
+                {flag.project}
+                {flag.entities.length > 0 && ` · ${flag.entities.map(e => e.title ?? e.entityRef).join(', ')}`}
+              </Typography>
+            </TableCell>
+            <TableCell>{flag.type}</TableCell>
+            {environments.map(env => {
+              const state = flag.environments.find(e => e.name === env.name);
+              const enabled = Boolean(state?.enabled);
+              const waiting = pending.find(
+                cr => cr.project === flag.project && cr.flag === flag.name && cr.environment === env.name,
+              );
+              const label = `${flag.name} in ${env.name}`;
+              return (
+                <TableCell key={env.name} align="center">
+                  {mayToggle(capabilities, flag, env) ? (
+                    <Switch
+                      checked={enabled}
+                      disabled={disabled || Boolean(waiting)}
+                      onChange={(_, checked) => onToggle(flag, env, checked)}
+                      inputProps={{ 'aria-label': label }}
+                    />
+                  ) : (
+                    <Chip
+                      size="small"
+                      aria-label={`${label}: ${enabled ? 'on' : 'off'}`}
+                      color={enabled ? 'success' : 'default'}
+                      label={enabled ? 'on' : 'off'}
+                    />
+                  )}
+                  {waiting && (
+                    <Typography variant="caption" display="block" color="warning.main">
+                      {waiting.enabled ? 'on' : 'off'} requested
+                    </Typography>
+                  )}
+                </TableCell>
+              );
+            })}
+            <TableCell>
+              {flag.lastChange ? (
+                <Box>
+                  <Typography variant="body2">{who(flag.lastChange.actor)}</Typography>
+                  <Typography variant="caption" color="text.secondary" title={flag.lastChange.summary}>
+                    {new Date(flag.lastChange.at).toLocaleString()}
+                  </Typography>
+                </Box>
+              ) : (
+                <Typography variant="caption" color="text.secondary">
+                  not through the portal
+                </Typography>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,2 @@
+export { FeatureFlagsPage } from './FeatureFlagsPage';
+export { EntityFeatureFlagsContent } from './EntityFeatureFlagsContent';

@@ -1,0 +1,6 @@
+/**
+ * Grants the feature-flags permissions to Stack Portal's roles.
+ *
+ * @packageDocumentation
+ */
+export { permissionModuleFeatureFlags as default } from './module';
