@@ -204,7 +204,7 @@ describe.each(databases.eachSupportedId())('audit log API on %p', databaseId => 
     expect(res.status).toBe(200);
     const file: Buffer = res.body;
     const text = file.toString();
-    expect(text.split('\r\n')[0]).toMatch(/^seq,id,timestamp,actor/);
+    expect(text.split('\n')[0]).toMatch(/^seq,id,timestamp,actor/);
     expect(text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(text).not.toMatch(/,"?=HYPERLINK/);
 

@@ -150,8 +150,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (!res.writableFinished) aborted = true;
     });
     const hash = createHash('sha256');
-    const write = async (text: string) => {
-      const bytes = Buffer.from(text);
+    const write = async (data: string | Buffer) => {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
       hash.update(bytes);
       if (!res.write(bytes)) await drainedOrClosed(res);
     };
@@ -161,11 +161,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (format === 'csv') await write(csvHeader());
     for await (const page of pages) {
       if (aborted) break;
-      if (!page.rowCount) continue;
       firstSeq ??= page.firstSeq;
-      lastSeq = page.lastSeq;
+      lastSeq = page.lastSeq ?? lastSeq;
       rowCount += page.rowCount;
-      await write(page.text);
+      if (page.data.length) await write(page.data);
     }
     return { aborted, rowCount, firstSeq, lastSeq, sha256: hash.digest('hex') };
   }
@@ -175,7 +174,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     for await (const page of pages) {
       if (!page.length) continue;
       yield {
-        text: page.map(ndjsonRow).join(''),
+        data: page.map(ndjsonRow).join(''),
         rowCount: page.length,
         firstSeq: page[0].seq,
         lastSeq: page[page.length - 1].seq,

@@ -52,7 +52,7 @@ function textCell(value: string | null | undefined): string {
 }
 
 export function csvHeader(): string {
-  return `${CSV_COLUMNS.join(',')}\r\n`;
+  return `${CSV_COLUMNS.join(',')}\n`;
 }
 
 function actorText(actor: AuditEvent['actor'] | undefined): string {
@@ -61,7 +61,11 @@ function actorText(actor: AuditEvent['actor'] | undefined): string {
   return actor.ref ?? '';
 }
 
-/** One CSV record of an event, CRLF-terminated, in the order of CSV_COLUMNS. */
+/**
+ * One CSV record of an event, in the order of CSV_COLUMNS: RFC 4180 quoting,
+ * records ended by LF (as PostgreSQL's COPY writes them, which writes large
+ * exports).
+ */
 export function csvRow(event: AuditEvent): string {
   const cells = [
     event.seq,
@@ -86,7 +90,7 @@ export function csvRow(event: AuditEvent): string {
     event.prevHash,
     event.hash,
   ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${cells.map(csvCell).join(',')}\n`;
 }
 
 /** One NDJSON line of an event. */
@@ -176,7 +180,7 @@ export function csvLineOfRow(r: ExportRow, subjects: SubjectRefs): string {
     `${r[14] ? textCell((r[15] as string | null) ?? '') : ''},` +
     `${meta ? textCell(revealMeta(meta, subjects)) : ''},` +
     `${Boolean(r[17])},${textCell(r[18] as string)},` +
-    `${textCell(r[19] as string)},${textCell(r[20] as string)}\r\n`
+    `${textCell(r[19] as string)},${textCell(r[20] as string)}\n`
   );
 }
 

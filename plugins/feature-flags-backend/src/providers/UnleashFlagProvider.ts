@@ -59,6 +59,8 @@ interface ExportResult {
   featureTags: Array<{ featureName: string; tagType: string; tagValue: string }>;
 }
 
+type SnapshotData = Omit<FlagSnapshot, 'degraded' | 'ageMs' | 'reason'>;
+
 /** Unleash did not answer, or answered with a server error: the caller sees a 503. */
 class UnleashUnavailable extends ServiceUnavailableError {}
 
@@ -94,12 +96,19 @@ export class UnleashFlagProvider implements FlagProvider {
   private readonly cacheTtlMs: number;
   private readonly staleWaitMs: number;
   private readonly snapshotTimeoutMs: number;
-  private last?: { snapshot: Omit<FlagSnapshot, 'degraded' | 'ageMs' | 'reason'>; fetchedAt: number };
+  private last?: { snapshot: SnapshotData; fetchedAt: number };
   private lastError?: string;
   private inFlight?: Promise<void>;
   private tagTypeReady = false;
-  /** Counts our own writes, so a snapshot read across one is not trusted as fresh. */
+  /**
+   * Our own toggles and strategy saves, numbered: a snapshot read while one
+   * landed may miss it, so each is applied again to the snapshot read across
+   * it (applying it twice does no harm).
+   */
   private writes = 0;
+  private ownWrites: Array<{ n: number; apply(snapshot: SnapshotData): boolean }> = [];
+  /** Counts changes the snapshot cannot replay (create, archive): a snapshot read across one is not fresh. */
+  private invalidations = 0;
 
   private constructor(private readonly options: UnleashFlagProviderOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
@@ -151,6 +160,7 @@ export class UnleashFlagProvider implements FlagProvider {
 
   private async fetchSnapshot(): Promise<void> {
     const writesBefore = this.writes;
+    const invalidationsBefore = this.invalidations;
     const [{ projects }, { environments }] = await Promise.all([
       this.call<{ projects: Array<{ id: string; name: string; archivedAt?: string | null }> }>('GET', '/api/admin/projects'),
       this.call<{ environments: Array<{ name: string; type: string; enabled: boolean }> }>('GET', '/api/admin/environments'),
@@ -205,15 +215,23 @@ export class UnleashFlagProvider implements FlagProvider {
         target.strategies = strategiesByFlag.get(fe.featureName) ?? [];
       }
     }
+    const snapshot: SnapshotData = {
+      provider: 'unleash',
+      projects: liveProjects.map(p => ({ id: p.id, name: p.name })),
+      environments: envs,
+      flags: [...flags.values()].sort((a, b) => a.project.localeCompare(b.project) || a.name.localeCompare(b.name)),
+    };
+    // a toggle or strategy of ours that landed while reading may be missing: applied again
+    let replayed = true;
+    for (const write of this.ownWrites) {
+      if (write.n > writesBefore) replayed = write.apply(snapshot) && replayed;
+    }
+    // every write recorded so far landed before any later read starts
+    this.ownWrites = [];
     this.last = {
-      snapshot: {
-        provider: 'unleash',
-        projects: liveProjects.map(p => ({ id: p.id, name: p.name })),
-        environments: envs,
-        flags: [...flags.values()].sort((a, b) => a.project.localeCompare(b.project) || a.name.localeCompare(b.name)),
-      },
-      // a change of ours that landed while reading may be missing: read again next time
-      fetchedAt: writesBefore === this.writes ? Date.now() : 0,
+      snapshot,
+      // a flag created or archived meanwhile may be missing: read again next time
+      fetchedAt: replayed && invalidationsBefore === this.invalidations ? Date.now() : 0,
     };
     this.lastError = undefined;
   }
@@ -234,7 +252,18 @@ export class UnleashFlagProvider implements FlagProvider {
 
   async snapshot(options?: { fresh?: boolean; stale?: boolean }): Promise<FlagSnapshot> {
     const age = this.last ? Date.now() - this.last.fetchedAt : Infinity;
-    if (options?.stale && this.last && !options.fresh) {
+    if (this.last && this.last.fetchedAt === 0 && !this.lastError) {
+      // The copy may miss a flag we created or archived: no read answers
+      // from it. A refresh already in flight may have started before that
+      // change: then read once more.
+      for (let attempt = 0; attempt < 3 && this.last.fetchedAt === 0; attempt++) {
+        try {
+          await this.refresh();
+        } catch {
+          break; // degraded: answer from the copy, marked so
+        }
+      }
+    } else if (options?.stale && this.last && !options.fresh) {
       if (age > this.cacheTtlMs || this.lastError) this.refresh().catch(() => undefined);
     } else if (options?.fresh || !this.last) {
       try {
@@ -264,8 +293,19 @@ export class UnleashFlagProvider implements FlagProvider {
 
   /** Forgets the snapshot's freshness so the next read sees our own change. */
   private invalidate() {
-    this.writes++;
+    this.invalidations++;
     if (this.last) this.last.fetchedAt = 0;
+  }
+
+  /**
+   * Applies a write of ours that Unleash has confirmed to the snapshot now,
+   * and again to a snapshot that was being read meanwhile. `apply` answers
+   * false when the snapshot does not hold the flag.
+   */
+  private ownWrite(apply: (snapshot: SnapshotData) => boolean) {
+    this.writes++;
+    this.ownWrites.push({ n: this.writes, apply });
+    if (this.last && !apply(this.last.snapshot)) this.invalidate();
   }
 
   private path(ref: FlagRef) {
@@ -315,19 +355,32 @@ export class UnleashFlagProvider implements FlagProvider {
     return env;
   }
 
+  /** One flag's environment in a snapshot, to update in place after our own write. */
+  private static environmentIn(snapshot: SnapshotData, ref: FlagEnvRef) {
+    const flag = snapshot.flags.find(f => f.project === ref.project && f.name === ref.flag);
+    return flag?.environments.find(e => e.name === ref.environment);
+  }
+
+  /**
+   * Two round trips to Unleash: the flag's state and tags read together,
+   * then the toggle and the `changed-by` tag written together. Should the
+   * toggle fail after the tag was written, the tag names someone whose
+   * change did not happen; the portal's audit event says it failed.
+   */
   async setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean> {
-    // the flag's tags are read alongside its state: one round trip fewer for the attribution
     const tags = this.readTags(ref.flag);
     tags.catch(() => undefined);
     const env = this.findEnvironment(await this.currentEnvironments(ref), ref);
     if (env.enabled === enabled) return false;
+    const tagged = this.tagChangedBy(ref.flag, actor, tags);
+    tagged.catch(() => undefined);
     await this.call('POST', `${this.path(ref)}/environments/${encodeURIComponent(ref.environment)}/${enabled ? 'on' : 'off'}`);
-    const cached = this.last?.snapshot.flags.find(f => f.project === ref.project && f.name === ref.flag);
-    const cachedEnv = cached?.environments.find(e => e.name === ref.environment);
-    this.writes++;
-    if (cachedEnv) cachedEnv.enabled = enabled;
-    else this.invalidate();
-    await this.tagChangedBy(ref.flag, actor, tags);
+    this.ownWrite(snapshot => {
+      const target = UnleashFlagProvider.environmentIn(snapshot, ref);
+      if (target) target.enabled = enabled;
+      return Boolean(target);
+    });
+    await tagged;
     return true;
   }
 
@@ -397,8 +450,17 @@ export class UnleashFlagProvider implements FlagProvider {
         variants: existing.variants ?? [],
       });
     }
-    this.invalidate();
+    const strategy = toStrategy(saved);
+    // the next preview sees the new targeting at once
+    this.ownWrite(snapshot => {
+      const target = UnleashFlagProvider.environmentIn(snapshot, ref);
+      if (!target) return false;
+      const at = target.strategies.findIndex(x => x.id === strategy.id);
+      if (at >= 0) target.strategies[at] = strategy;
+      else target.strategies.push(strategy);
+      return true;
+    });
     await this.tagChangedBy(ref.flag, actor);
-    return toStrategy(saved);
+    return strategy;
   }
 }
