@@ -4,10 +4,9 @@
 // stand-ins for the services a backend would inject (httpAuth: every request
 // is user:default/priya.nair; permissions: ALLOW; logger: silent).
 //
-//   node --require @backstage/cli/config/nodeTransform.cjs bench/audit-export-server.ts <database> [--preview-fix]
+//   node --require @backstage/cli/config/nodeTransform.cjs bench/audit-export-server.ts <database> [--mem-log]
 //
-// --preview-fix wraps the store with bench/audit-log-preview-fix.ts (a suggested
-// fix, previewed without changing product code). --mem-log writes
+// --mem-log writes
 // `MEM {"rss":..,"heapTotal":..,"heapUsed":..,"external":..,"arrayBuffers":..}`
 // (process.memoryUsage(), bytes) to stderr every 100 ms.
 // Listens on 127.0.0.1 on a free port chosen by the OS (never 7007/7017/7027/7037)
@@ -24,7 +23,6 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createRouter } from '../plugins/audit-log-backend/src/router';
 import { ExportSigner } from '../plugins/audit-log-backend/src/service/ExportSigner';
-import { previewApplyFilterFix } from './audit-log-preview-fix';
 
 const FORBIDDEN_PORTS = new Set([7007, 7017, 7027, 7037]);
 
@@ -57,7 +55,6 @@ async function main() {
     } as any,
     logger: noopLogger,
   });
-  if (process.argv.includes('--preview-fix')) previewApplyFilterFix(store);
   if (process.argv.includes('--mem-log')) {
     setInterval(
       () =>

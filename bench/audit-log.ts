@@ -2,12 +2,13 @@
 //
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/audit-log.ts \
 //     [--events=1000000] [--ingest=20000] [--concurrency=50] [--runs=200] \
-//     [--export-cap-s=180] [--limit-min=80] [--no-trgm] [--profile]
+//     [--export-cap-s=180] [--limit-min=80]
 //
 // Creates a fresh database bench_audit_<timestamp> (dropped at the end, whatever
 // happens), runs the real DatabaseAuditStore (plugins/audit-log-node) on it with
-// knex 'pg' (pool max 10, the knex default) and reports each figure with a
-// reference measured in the same run:
+// knex 'pg' (pool max 10, the knex default), its own migrations included (so
+// the pg_trgm GIN indexes of 20261122_trigram_search.js are there), and reports
+// each figure with a reference measured in the same run:
 //
 //  1. ingest through StoringAuditorService (createEvent + success, severity
 //     medium: both awaited, hash chain) by --concurrency callers, --ingest
@@ -25,31 +26,30 @@
 //     table in. Slow filters get EXPLAIN (ANALYZE, BUFFERS) of every statement.
 //  4. GET /export?format=csv and ndjson from bench/audit-export-server.ts, a
 //     child process running createRouter alone; bytes to /dev/null; the child's
-//     VmRSS every 100 ms; reference: psql \copy of the same table, ordered by
-//     seq, as CSV to /dev/null (the faster of two, before and after the exports).
-//     An export is given --export-cap-s; one that has not finished by then is
-//     closed and reported INCOMPLETE with the rate it reached.
-//  5. store.verify() over everything; reference: SELECT count(*), max(hash).
-//     Over 10 s (or with --profile), verify's loop is re-run timed apart
-//     (fetch, canonical JSON, SHA-256, and a fixed-order serializer sketch).
+//     VmRSS every 100 ms (and its process.memoryUsage(), --mem-log). On
+//     PostgreSQL the product has PostgreSQL write the CSV (COPY ... TO STDOUT,
+//     plugins/audit-log-node/src/postgresCsvExport.ts) and Node pass the bytes
+//     on; NDJSON is written by Node from keyset-paged rows. Reference: psql
+//     \copy of the same table, ordered by seq, as CSV to /dev/null (the faster
+//     of two, before and after the exports). An export is given
+//     --export-cap-s; one that has not finished by then is closed and reported
+//     INCOMPLETE with the rate it reached.
+//  5. store.verify() over everything (on PostgreSQL one SQL pass,
+//     DatabaseAuditStore.scanInDatabase); reference: SELECT count(*),
+//     max(hash).
 //
-// Figures 3 and 4 are then repeated on a store wrapped by
-// bench/audit-log-preview-fix.ts, a bench-only preview of a suggested fix
-// (applyFilter returns the knex builder, so awaiting it runs an unlimited
-// SELECT first); free-text search is also timed with pg_trgm GIN indexes on
-// the five columns it searches, created for the purpose and dropped after
-// (--no-trgm skips that). That second table is a projection, not the product.
+// A passive knex listener adds up database time per kind of statement in each
+// phase (in the JSON details).
 //
-// Prints the tables and writes them to bench/results/audit-log-<date>.json.
+// Prints the table and writes it to bench/results/audit-log-<date>.json.
 // Hard limits: --limit-min for the whole run (then it cleans up and exits 2),
 // time-outs inside every phase. Exit code 1 when a target fails.
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { canonicalJson } from '@internal/backstage-plugin-audit-log-common';
 import {
   DatabaseAuditStore,
   StoringAuditorService,
@@ -69,11 +69,6 @@ import {
   sleep,
   treeState,
 } from './lib.mjs';
-import { previewApplyFilterFix } from './audit-log-preview-fix';
-import {
-  csvRow,
-  ndjsonRow,
-} from '../plugins/audit-log-backend/src/service/exportFormats';
 
 const arg = (name: string, dflt: number) => {
   const a = process.argv.find(x => x.startsWith(`--${name}=`));
@@ -84,15 +79,11 @@ const INGEST = arg('ingest', 20_000);
 const CONCURRENCY = arg('concurrency', 50);
 const RUNS = arg('runs', 200);
 const LIMIT_MIN = arg('limit-min', 80);
-const NO_TRGM = process.argv.includes('--no-trgm');
-/** Run the export and verify profiles even when their targets pass. */
-const FORCE_PROFILE = process.argv.includes('--profile');
 const FILL_BURST = 5000;
 const FILL_REF_ROWS = Math.min(100_000, TOTAL);
 const QUERY_BUDGET_MS = 60_000;
 const CALL_TIMEOUT_MS = 5 * 60_000;
 const EXPORT_CAP_MS = arg('export-cap-s', 180) * 1000;
-const EXPORT_TIMEOUT_MS = 15 * 60_000;
 const PSQL_TIMEOUT_MS = 5 * 60_000;
 
 const stamp = new Date()
@@ -490,8 +481,6 @@ interface Row {
   pass: boolean | null;
 }
 const rows: Row[] = [];
-/** The same figures with the suggested fix previewed (bench-only), where it matters. */
-const projection: Row[] = [];
 const details: Record<string, unknown> = {};
 
 // ---- 1. ingest ------------------------------------------------------------------
@@ -682,15 +671,9 @@ async function fill(k: Knex, store: DatabaseAuditStore) {
 
 type NamedFilter = { name: string; filter: any };
 
-async function queries(
-  k: Knex,
-  store: DatabaseAuditStore,
-  table: Row[],
-  tag: string,
-  only?: NamedFilter[],
-) {
+async function queries(k: Knex, store: DatabaseAuditStore) {
   const dayAgo = new Date(Date.now() - 24 * 3600_000).toISOString();
-  const filters: NamedFilter[] = only ?? [
+  const filters: NamedFilter[] = [
     { name: 'unfiltered (reference)', filter: {} },
     { name: "plugin ['admin']", filter: { plugin: ['admin'] } },
     {
@@ -744,7 +727,7 @@ async function queries(
   for (let r = 0; r < RUNS; r++) {
     for (const s of state) {
       if (s.spent > QUERY_BUDGET_MS) continue;
-      profile.reset(`${tag} ${s.name}`);
+      profile.reset(`query ${s.name}`);
       const t0 = now();
       await within(
         `query ${s.name}`,
@@ -762,7 +745,7 @@ async function queries(
   for (const s of state) {
     const p95 = percentile(s.times, 95);
     const p50 = percentile(s.times, 50);
-    const db = profile.of(`${tag} ${s.name}`);
+    const db = profile.of(`query ${s.name}`);
     const dbMs = Object.values(db).reduce((a, b) => a + b.ms, 0);
     const total = s.times.reduce((a, b) => a + b, 0);
     out[s.name] = {
@@ -777,15 +760,15 @@ async function queries(
       statements: s.statements,
     };
     log(
-      `${tag} query ${s.name}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(
+      `query ${s.name}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(
         1,
       )} ms over ${s.times.length} runs, ${s.hits} rows; db ${JSON.stringify(
         db,
       )}`,
     );
     const isRef = s === state[0];
-    table.push({
-      figure: `3. first page, ${only ? '[pg_trgm] ' : ''}${s.name}${
+    rows.push({
+      figure: `3. first page, ${s.name}${
         s.times.length < RUNS ? ` [${s.times.length} runs]` : ''
       }`,
       value: `p95 ${p95.toFixed(1)} ms`,
@@ -800,64 +783,10 @@ async function queries(
     if (out[s.name].p95 <= 50) continue;
     out[s.name].explain = await captureExplain(k, store, s.filter);
     for (const e of out[s.name].explain) {
-      log(
-        `${tag} EXPLAIN ANALYZE for ${s.name}: ${e.sql}\n  ${e.plan.join(
-          '\n  ',
-        )}`,
-      );
+      log(`EXPLAIN ANALYZE for ${s.name}: ${e.sql}\n  ${e.plan.join('\n  ')}`);
     }
   }
   return out;
-}
-
-const TRGM_COLUMNS = ['meta', 'action', 'target', 'error', 'path'];
-
-/**
- * A bench-only preview of a fix for the free-text search: a pg_trgm GIN index on
- * each column `q` searches (the store's ILIKE ... OR ... can then use a
- * BitmapOr of them), timed with a rare and a common search term on the store
- * with the applyFilter fix previewed. The indexes are dropped afterwards.
- */
-async function trigramPreview(k: Knex, fixed: DatabaseAuditStore) {
-  const t0 = now();
-  await k.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-  await k.transaction(async tx => {
-    await tx.raw("SET LOCAL statement_timeout = '600s'");
-    await tx.raw("SET LOCAL maintenance_work_mem = '256MB'");
-    for (const column of TRGM_COLUMNS) {
-      await tx.raw(
-        `CREATE INDEX bench_trgm_${column} ON audit_events USING gin (${column} gin_trgm_ops)`,
-      );
-    }
-  });
-  const buildMs = now() - t0;
-  await k.raw('ANALYZE audit_events');
-  const size = await k.raw(
-    `SELECT pg_size_pretty(sum(pg_relation_size(c.oid))) AS size FROM pg_class c WHERE c.relname LIKE 'bench_trgm_%'`,
-  );
-  log(
-    `pg_trgm preview: 5 GIN indexes built in ${(buildMs / 1000).toFixed(
-      1,
-    )} s, ${size.rows[0].size}`,
-  );
-  try {
-    const out = await queries(k, fixed, projection, 'preview-fix+pg_trgm', [
-      { name: 'unfiltered (reference)', filter: {} },
-      { name: `q '${TICKET_Q}' (free text, rare)`, filter: { q: TICKET_Q } },
-      {
-        name: "q 'quarterly review' (free text, ~1 in 6 events)",
-        filter: { q: 'quarterly review' },
-      },
-    ]);
-    return {
-      buildSeconds: round(buildMs / 1000, 1),
-      indexSize: size.rows[0].size,
-      queries: out,
-    };
-  } finally {
-    for (const column of TRGM_COLUMNS)
-      await k.raw(`DROP INDEX IF EXISTS bench_trgm_${column}`);
-  }
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of each audit_events statement store.query sends for a filter. */
@@ -959,9 +888,11 @@ const memMb = () =>
     Object.entries(memMax).map(([k, v]) => [k, round(v / 2 ** 20, 1)]),
   );
 
-async function startServer(
-  previewFix: boolean,
-): Promise<{ port: number; pid: number; stderr: () => string }> {
+async function startServer(): Promise<{
+  port: number;
+  pid: number;
+  stderr: () => string;
+}> {
   const p = spawn(
     nodeBin(),
     [
@@ -970,7 +901,6 @@ async function startServer(
       'bench/audit-export-server.ts',
       DB,
       '--mem-log',
-      ...(previewFix ? ['--preview-fix'] : []),
     ],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -1121,9 +1051,9 @@ function exportOnce(port: number, pid: number, format: string, capMs: number) {
 }
 
 /** Both formats from one fresh server process; the RSS baseline is taken before the first. */
-async function exportRound(previewFix: boolean, capMs: number, tag: string) {
-  let server = await startServer(previewFix);
-  log(`${tag} export server: pid ${server.pid}, port ${server.port}`);
+async function exportRound(capMs: number) {
+  let server = await startServer();
+  log(`export server: pid ${server.pid}, port ${server.port}`);
   const warm = await get(
     server.port,
     '/api/audit-log/events?target=component:default/c1&limit=5',
@@ -1148,11 +1078,11 @@ async function exportRound(previewFix: boolean, capMs: number, tag: string) {
   for (const format of ['csv', 'ndjson']) {
     if (child?.exitCode !== null || child?.signalCode) {
       log(
-        `${tag} the export server died (${
+        `the export server died (${
           child?.exitCode ?? child?.signalCode
         }); starting another`,
       );
-      server = await startServer(previewFix);
+      server = await startServer();
     }
     const preKb = rssKb(server.pid);
     resetMemMax();
@@ -1196,7 +1126,7 @@ async function exportRound(previewFix: boolean, capMs: number, tag: string) {
       memoryUsageBeforeMb: memBefore,
       memoryUsageMaxDuringMb: memDuring,
     };
-    log(`${tag} export ${format}: ${JSON.stringify(results[format])}`);
+    log(`export ${format}: ${JSON.stringify(results[format])}`);
   }
   killChild();
   child = undefined;
@@ -1204,7 +1134,6 @@ async function exportRound(previewFix: boolean, capMs: number, tag: string) {
 }
 
 function exportRows(
-  table: Row[],
   results: Record<string, any>,
   ref: { rowsPerS: number; mbPerS: number },
 ) {
@@ -1216,7 +1145,7 @@ function exportRows(
       : `INCOMPLETE: ${int(r.rows)} rows in ${r.seconds} s, ${r.why}${
           r.serverDied ? ', server died' : ''
         }`;
-    table.push({
+    rows.push({
       figure: `4. export ${format} (${size})`,
       value: `${r.mbPerSecond} MB/s, ${int(r.rowsPerSecond)} rows/s`,
       reference: `psql \\copy ${ref.mbPerS.toFixed(1)} MB/s, ${int(
@@ -1231,7 +1160,7 @@ function exportRows(
     results.csv.rssGrowthOverFirstBaselineMb,
     results.ndjson.rssGrowthOverFirstBaselineMb,
   );
-  table.push({
+  rows.push({
     figure: '4. export RSS growth (max of both, over RSS before the first)',
     value: `${worst.toFixed(1)} MB (csv ${
       results.csv.rssGrowthOverThisExportMb
@@ -1254,8 +1183,7 @@ async function exports(k: Knex) {
     ).toFixed(2)} s, ${int(refBytes.bytes)} bytes`,
   );
 
-  const product = await exportRound(false, EXPORT_CAP_MS, 'product');
-  const preview = await exportRound(true, EXPORT_TIMEOUT_MS, 'preview-fix');
+  const product = await exportRound(EXPORT_CAP_MS);
 
   const refC = await runPsqlCopy(true);
   const refMs = Math.min(refA.ms, refC.ms);
@@ -1281,127 +1209,8 @@ async function exports(k: Knex) {
     },
     capSecondsForProduct: EXPORT_CAP_MS / 1000,
     product,
-    previewFix: preview,
   };
-  exportRows(rows, product, ref);
-  exportRows(projection, preview, ref);
-  if (
-    FORCE_PROFILE ||
-    !projection.filter(r => r.figure.startsWith('4.')).every(r => r.pass)
-  ) {
-    (details.export as any).profileWithPreviewFix = await exportProfile();
-  }
-}
-
-/**
- * Where an export's time goes, in this process, without HTTP: the router's loop
- * (store.iterate pages, csvRow / ndjsonRow, SHA-256 of the text) timed apart,
- * on the store with the applyFilter fix previewed (without it, one page takes a
- * full-table fetch).
- */
-async function exportProfile() {
-  const fixed = previewApplyFilterFix(
-    await DatabaseAuditStore.create({
-      database: {
-        getClient: async () => knex,
-        migrations: { skip: true },
-      } as any,
-    }),
-  );
-  profile.reset('export-profile');
-  const pages = fixed.iterate({});
-  const hashCsv = createHash('sha256');
-  const hashNd = createHash('sha256');
-  let iterateMs = 0;
-  let csvMs = 0;
-  let ndjsonMs = 0;
-  let shaCsvMs = 0;
-  let shaNdjsonMs = 0;
-  let count = 0;
-  const t0 = now();
-  for (;;) {
-    const i0 = now();
-    const next = await pages.next();
-    iterateMs += now() - i0;
-    if (next.done) break;
-    const page = next.value;
-    count += page.length;
-    const c0 = now();
-    let csv = '';
-    for (const e of page) csv += csvRow(e);
-    const c1 = now();
-    hashCsv.update(csv);
-    const c2 = now();
-    let nd = '';
-    for (const e of page) nd += ndjsonRow(e);
-    const c3 = now();
-    hashNd.update(nd);
-    const c4 = now();
-    csvMs += c1 - c0;
-    shaCsvMs += c2 - c1;
-    ndjsonMs += c3 - c2;
-    shaNdjsonMs += c4 - c3;
-    if (now() - t0 > EXPORT_TIMEOUT_MS) break;
-  }
-  profile.reset('none');
-  const db = profile.of('export-profile');
-  const dbMs = Object.values(db).reduce((a, b) => a + b.ms, 0);
-  const out = {
-    rows: count,
-    iterateSeconds: round(iterateMs / 1000, 2),
-    ofWhichDbSeconds: round(dbMs / 1000, 2),
-    ofWhichToEventsSeconds: round((iterateMs - dbMs) / 1000, 2),
-    dbMsByStatement: db,
-    csvRowSeconds: round(csvMs / 1000, 2),
-    ndjsonRowSeconds: round(ndjsonMs / 1000, 2),
-    sha256CsvSeconds: round(shaCsvMs / 1000, 2),
-    sha256NdjsonSeconds: round(shaNdjsonMs / 1000, 2),
-  };
-  log(`export profile (in-process, fix previewed): ${JSON.stringify(out)}`);
-  return out;
-}
-
-/**
- * A bench-only sketch of a faster canonical JSON for one stored row: the
- * chain record's keys are fixed, so they can be written in their sorted order
- * without Object.entries, sort and recursion per row. Must give the same text
- * as canonicalJson (the profile counts the rows where it does not).
- */
-const CHAIN_FIELDS: Array<[string, (row: any, prev: string) => unknown]> = (
-  [
-    ['seq', r => Number(r.seq)],
-    ['id', r => r.id],
-    ['ts', r => r.ts],
-    ['actor', r => r.actor],
-    ['actorType', r => r.actor_type],
-    ['realActor', r => r.real_actor],
-    ['ip', r => r.ip],
-    ['userAgent', r => r.user_agent],
-    ['plugin', r => r.plugin],
-    ['action', r => r.action],
-    ['severity', r => r.severity],
-    ['target', r => r.target],
-    ['outcome', r => r.outcome],
-    ['error', r => r.error],
-    ['method', r => r.method],
-    ['path', r => r.path],
-    ['meta', r => r.meta],
-    ['metaTruncated', r => Boolean(r.meta_truncated)],
-    ['correlationId', r => r.correlation_id],
-    ['prevHash', (_r, prev) => prev],
-  ] as Array<[string, (row: any, prev: string) => unknown]>
-).sort(([a], [b]) => (a === b ? 0 : a < b ? -1 : 1));
-const CHAIN_PREFIXES = CHAIN_FIELDS.map(([k]) => `${JSON.stringify(k)}:`);
-
-function fixedOrderJson(row: any, prev: string): string {
-  let out = '{';
-  for (let i = 0; i < CHAIN_FIELDS.length; i++) {
-    const v = CHAIN_FIELDS[i][1](row, prev);
-    if (v === undefined) continue;
-    if (out.length > 1) out += ',';
-    out += CHAIN_PREFIXES[i] + (v === null ? 'null' : JSON.stringify(v));
-  }
-  return `${out}}`;
+  exportRows(product, ref);
 }
 
 // ---- 5. verify --------------------------------------------------------------------
@@ -1442,76 +1251,6 @@ async function verify(k: Knex, store: DatabaseAuditStore) {
     throw new Error(
       `the chain does not verify: ${JSON.stringify(result.brokenAt)}`,
     );
-  if (ms > 10_000 || FORCE_PROFILE) {
-    // where the time goes: verify's own loop, timed apart: fetching a page
-    // (PostgreSQL, transfer, pg's parsing), canonical JSON, SHA-256
-    let fetchMs = 0;
-    let canonicalMs = 0;
-    let shaMs = 0;
-    let afterSeq = 0;
-    let prev = '0'.repeat(64);
-    let mismatches = 0;
-    let fastMs = 0;
-    let fastDiffers = 0;
-    for (;;) {
-      const f0 = now();
-      const page = await k('audit_events')
-        .where('seq', '>', afterSeq)
-        .orderBy('seq', 'asc')
-        .limit(10_000);
-      fetchMs += now() - f0;
-      for (const row of page) {
-        const c0 = now();
-        const json = canonicalJson({
-          seq: Number(row.seq),
-          id: row.id,
-          ts: row.ts,
-          actor: row.actor,
-          actorType: row.actor_type,
-          realActor: row.real_actor,
-          ip: row.ip,
-          userAgent: row.user_agent,
-          plugin: row.plugin,
-          action: row.action,
-          severity: row.severity,
-          target: row.target,
-          outcome: row.outcome,
-          error: row.error,
-          method: row.method,
-          path: row.path,
-          meta: row.meta,
-          metaTruncated: Boolean(row.meta_truncated),
-          correlationId: row.correlation_id,
-          prevHash: prev,
-        });
-        const c1 = now();
-        const hash = createHash('sha256')
-          .update(prev)
-          .update('\n')
-          .update(json)
-          .digest('hex');
-        const c2 = now();
-        const fast = fixedOrderJson(row, prev);
-        fastMs += now() - c2;
-        if (fast !== json) fastDiffers += 1;
-        shaMs += c2 - c1;
-        canonicalMs += c1 - c0;
-        if (hash !== row.hash) mismatches += 1;
-        prev = row.hash;
-      }
-      if (page.length < 10_000) break;
-      afterSeq = Number(page[page.length - 1].seq);
-    }
-    (details.verify as any).profile = {
-      fetchSeconds: round(fetchMs / 1000, 2),
-      canonicalJsonSeconds: round(canonicalMs / 1000, 2),
-      sha256Seconds: round(shaMs / 1000, 2),
-      mismatches,
-      fixedOrderSerializerSeconds: round(fastMs / 1000, 2),
-      fixedOrderSerializerDiffers: fastDiffers,
-    };
-    log(`verify profile: ${JSON.stringify((details.verify as any).profile)}`);
-  }
   rows.push({
     figure: `5. verify (${int(result.checked)} events)`,
     value: `${(ms / 1000).toFixed(2)} s`,
@@ -1591,26 +1330,7 @@ async function main() {
     [
       'queries',
       async () => {
-        details.queries = await queries(knex!, store, rows, 'product');
-        const fixed = previewApplyFilterFix(
-          await DatabaseAuditStore.create({
-            database: {
-              getClient: async () => knex,
-              migrations: { skip: true },
-            } as any,
-          }),
-        );
-        details.queriesPreviewFix = await queries(
-          knex!,
-          fixed,
-          projection,
-          'preview-fix',
-        );
-        if (!NO_TRGM)
-          details.queriesPreviewFixAndTrigram = await trigramPreview(
-            knex!,
-            fixed,
-          );
+        details.queries = await queries(knex!, store);
       },
     ],
     ['export', () => exports(knex!)],
@@ -1629,16 +1349,7 @@ async function main() {
   );
 
   console.log();
-  console.log('Product code as it is:');
   printTable(rows);
-  console.log();
-  console.log(
-    'Projection, NOT the product: the same store with the suggested applyFilter fix previewed',
-  );
-  console.log(
-    '(bench/audit-log-preview-fix.ts wraps the instance; product code unchanged):',
-  );
-  printTable(projection);
   const result = {
     benchmark: 'audit-log',
     command:
@@ -1661,10 +1372,6 @@ async function main() {
     },
     tableSize: tableSize.rows[0],
     summary: rows,
-    projectionWithSuggestedFix: {
-      note: 'bench-only preview (bench/audit-log-preview-fix.ts): DatabaseAuditStore.applyFilter without `return query`; not the product code',
-      rows: projection,
-    },
     details,
   };
   const dir = join(ROOT, 'bench/results');
