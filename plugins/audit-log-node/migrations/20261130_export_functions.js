@@ -1,34 +1,59 @@
 // @ts-check
 
 /**
- * PostgreSQL writes large exports itself (COPY ... TO STDOUT), so the one
- * step of an export row that is not plain column arithmetic lives here:
- * stored meta with the pseudonyms of people not erased replaced by their
- * entity refs, exactly as exportFormats.ts revealMeta does in Node. Nothing
- * to do on SQLite, which exports through Node.
+ * What PostgreSQL needs to verify the chain and write exports itself:
+ *
+ * - `audit_chain_record`, a row type whose fields are the keys of an event's
+ *   canonical JSON in their sorted order (chain.ts chainRecordJson), so that
+ *   `row_to_json(ROW(...)::audit_chain_record)` writes that JSON byte for byte;
+ * - `audit_reveal_meta(meta, people)`, stored meta with the pseudonyms of
+ *   people not erased replaced by their entity refs, exactly as
+ *   exportFormats.ts revealMeta does in Node. `people` maps subject ids to
+ *   entity refs (built once per export).
+ *
+ * Nothing to do on SQLite, which verifies and exports in Node.
  */
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
   if (knex.client.config.client !== 'pg') return;
   await knex.raw(`
-    CREATE OR REPLACE FUNCTION audit_reveal_meta(meta text) RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+    CREATE TYPE audit_chain_record AS (
+      action text, actor text, "actorType" text, "correlationId" text, error text,
+      id text, ip text, meta text, "metaTruncated" boolean, method text,
+      outcome text, path text, plugin text, "prevHash" text, "realActor" text,
+      seq bigint, severity text, target text, ts text, "userAgent" text
+    )`);
+  // "subject:<36 of 0-9a-f->" in quotes, left to right, a match consumed
+  // whole: the JavaScript regular expression /"subject:([0-9a-f-]{36})"/g
+  await knex.raw(`
+    CREATE FUNCTION audit_reveal_meta(meta text, people jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
     DECLARE
-      found text[];
+      revealed text := '';
+      rest text := meta;
+      at integer;
+      subject text;
       person text;
-      revealed text := meta;
     BEGIN
-      IF meta IS NULL OR strpos(meta, '"subject:') = 0 THEN
-        RETURN meta;
+      IF meta IS NULL THEN
+        RETURN NULL;
       END IF;
-      FOR found IN SELECT regexp_matches(meta, '"subject:([0-9a-f-]{36})"', 'g') LOOP
-        SELECT s.entity_ref INTO person FROM audit_subjects s WHERE s.subject_id = found[1];
-        IF person IS NOT NULL THEN
-          revealed := replace(revealed, '"subject:' || found[1] || '"', to_json(person)::text);
+      LOOP
+        at := strpos(rest, '"subject:');
+        EXIT WHEN at = 0;
+        subject := substr(rest, at + 9, 36);
+        IF substr(rest, at + 45, 1) = '"' AND subject ~ '^[0-9a-f-]{36}$' THEN
+          person := people ->> subject;
+          revealed := revealed || substr(rest, 1, at - 1)
+            || coalesce(to_json(person)::text, substr(rest, at, 46));
+          rest := substr(rest, at + 46);
+        ELSE
+          revealed := revealed || substr(rest, 1, at);
+          rest := substr(rest, at + 1);
         END IF;
       END LOOP;
-      RETURN revealed;
+      RETURN revealed || rest;
     END
     $$`);
 };
@@ -36,5 +61,6 @@ exports.up = async function up(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   if (knex.client.config.client !== 'pg') return;
-  await knex.raw('DROP FUNCTION IF EXISTS audit_reveal_meta(text)');
+  await knex.raw('DROP FUNCTION IF EXISTS audit_reveal_meta(text, jsonb)');
+  await knex.raw('DROP TYPE IF EXISTS audit_chain_record');
 };

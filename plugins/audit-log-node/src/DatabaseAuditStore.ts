@@ -27,7 +27,7 @@ import {
   revealMeta,
   SubjectRefs,
 } from './exportFormats';
-import { ExportChunk, postgresCsvExport } from './postgresCsvExport';
+import { ExportChunk, postgresExport } from './postgresExport';
 import { prepareMeta } from './prepareMeta';
 import { ulid } from './ulid';
 
@@ -501,12 +501,12 @@ export class DatabaseAuditStore {
     format: AuditExportFormat,
     pageSize = EXPORT_PAGE,
   ): AsyncGenerator<ExportPage> {
-    if (format === 'csv' && this.isPostgres) {
-      // PostgreSQL writes the CSV itself, several times faster than Node
+    if (this.isPostgres) {
+      // PostgreSQL writes the lines itself, several times faster than Node
       const where = await this.compileFilter(filter);
       const filtered = this.db('audit_events');
       where(filtered);
-      yield* postgresCsvExport(this.db, filtered.select('*'));
+      yield* postgresExport(this.db, filtered.select('*'), format);
       return;
     }
     const subjects: SubjectRefs = new Map();
@@ -787,37 +787,50 @@ export class DatabaseAuditStore {
   private async scanInDatabase(fromSeq: number, expectedPrev: string, toSeq?: number): Promise<ScanResult> {
     const upper = toSeq === undefined ? '' : 'AND e.seq <= ?';
     const bindings = toSeq === undefined ? [fromSeq] : [fromSeq, toSeq];
-    const { rows } = await this.db.raw<{ rows: Array<{ first_bad: string | null; checked: string; last_seq: string | null; last_ts: string | null }> }>(
-      `WITH scanned AS (
-         SELECT e.seq, e.ts,
-           e.hash <> encode(pg_catalog.sha256(pg_catalog.convert_to(
-             e.prev_hash || E'\n' || (SELECT pg_catalog.row_to_json(c)::text FROM (SELECT
-               e.action, e.actor, e.actor_type AS "actorType", e.correlation_id AS "correlationId",
-               e.error, e.id, e.ip, e.meta, e.meta_truncated AS "metaTruncated", e.method,
-               e.outcome, e.path, e.plugin, e.prev_hash AS "prevHash", e.real_actor AS "realActor",
-               e.seq, e.severity, e.target, e.ts, e.user_agent AS "userAgent") c),
-             'UTF8')), 'hex')
-           OR e.seq <> coalesce(lag(e.seq) OVER w + 1, e.seq)
+    // Each event's hash, from its own columns: a scan PostgreSQL may split
+    // across workers (min(seq + 0): no shortcut through the index that would
+    // read in order on one core). The composite type audit_chain_record
+    // (migration 20261130_export_functions.js) names the fields.
+    const hashes = await this.db.raw<{ rows: Array<{ first_bad: string | null }> }>(
+      `SELECT min(e.seq + 0) AS first_bad FROM audit_events e
+       WHERE e.seq >= ? ${upper}
+         AND e.hash <> encode(pg_catalog.sha256(pg_catalog.convert_to(
+           e.prev_hash || E'\n' || pg_catalog.row_to_json(ROW(
+             e.action, e.actor, e.actor_type, e.correlation_id, e.error, e.id, e.ip, e.meta,
+             e.meta_truncated, e.method, e.outcome, e.path, e.plugin, e.prev_hash, e.real_actor,
+             e.seq, e.severity, e.target, e.ts, e.user_agent)::audit_chain_record)::text,
+           'UTF8')), 'hex')`,
+      bindings,
+    );
+    // each link to the event before, and no sequence number missing
+    const links = await this.db.raw<{ rows: Array<{ first_bad: string | null; last_seq: string | null }> }>(
+      `SELECT min(seq) FILTER (WHERE bad) AS first_bad, max(seq) AS last_seq FROM (
+         SELECT e.seq,
+           e.seq <> coalesce(lag(e.seq) OVER w + 1, e.seq)
            OR e.prev_hash <> coalesce(lag(e.hash) OVER w, e.prev_hash) AS bad
          FROM audit_events e
          WHERE e.seq >= ? ${upper}
          WINDOW w AS (ORDER BY e.seq)
-       ), first_bad AS (SELECT min(seq) AS seq FROM scanned WHERE bad)
-       SELECT (SELECT seq FROM first_bad) AS first_bad,
-         count(*) FILTER (WHERE seq < coalesce((SELECT seq FROM first_bad), seq + 1)) AS checked,
-         max(seq) AS last_seq,
-         (SELECT ts FROM scanned WHERE seq = (SELECT max(seq) FROM scanned)) AS last_ts
-       FROM scanned`,
+       ) s`,
       bindings,
     );
-    const found = rows[0];
-    if (found.first_bad === null) {
-      return {
-        checked: Number(found.checked),
-        last: found.last_seq === null ? undefined : { seq: Number(found.last_seq), ts: found.last_ts! },
-      };
+    const bad = [hashes.rows[0].first_bad, links.rows[0].first_bad]
+      .filter((v): v is string => v !== null)
+      .map(Number);
+    const count = async (below?: number) => {
+      const query = this.db('audit_events').where('seq', '>=', fromSeq);
+      if (toSeq !== undefined) query.where('seq', '<=', toSeq);
+      if (below !== undefined) query.where('seq', '<', below);
+      return Number((await query.count({ n: '*' }))[0].n);
+    };
+    if (!bad.length) {
+      const lastSeq = links.rows[0].last_seq;
+      const last = lastSeq === null
+        ? undefined
+        : await this.db<EventRow>('audit_events').where('seq', lastSeq).first('seq', 'ts');
+      return { checked: await count(), last: last ? { seq: Number(last.seq), ts: last.ts } : undefined };
     }
-    const badSeq = Number(found.first_bad);
+    const badSeq = Math.min(...bad);
     const before = await this.db<EventRow>('audit_events')
       .where('seq', '<', badSeq)
       .where('seq', '>=', fromSeq)
@@ -830,8 +843,7 @@ export class DatabaseAuditStore {
       this.logger?.warn(`Audit chain: PostgreSQL and Node disagree about event #${badSeq}; checking in Node`);
       return this.scanChain(fromSeq, expectedPrev, toSeq);
     }
-    const checkedBefore = Number(found.checked);
-    return { checked: checkedBefore, last: before ? { seq: Number(before.seq), ts: before.ts } : undefined, broken: local.broken };
+    return { checked: await count(badSeq), last: before ? { seq: Number(before.seq), ts: before.ts } : undefined, broken: local.broken };
   }
 
   private async findCheckpoint(throughSeq: number): Promise<string | undefined> {
