@@ -8,8 +8,8 @@
  *   `row_to_json(ROW(...)::audit_chain_record)` writes that JSON byte for byte;
  * - `audit_reveal_meta(meta, people)`, stored meta with the pseudonyms of
  *   people not erased replaced by their entity refs, exactly as
- *   exportFormats.ts revealMeta does in Node. `people` maps subject ids to
- *   entity refs (built once per export).
+ *   exportFormats.ts revealMeta does in Node (on meta as the store writes it:
+ *   JSON). `people` maps subject ids to entity refs (built once per export).
  *
  * Nothing to do on SQLite, which verifies and exports in Node.
  */
@@ -24,33 +24,28 @@ exports.up = async function up(knex) {
       outcome text, path text, plugin text, "prevHash" text, "realActor" text,
       seq bigint, severity text, target text, ts text, "userAgent" text
     )`);
-  // "subject:<36 of 0-9a-f->" in quotes, left to right, a match consumed
-  // whole: the JavaScript regular expression /"subject:([0-9a-f-]{36})"/g
+  // Each "subject:<36 characters>" in quotes whose id is a known person's
+  // becomes the person's ref as JSON, left to right. (The JavaScript pattern
+  // also asks for [0-9a-f-]; a known id is a UUID, so it holds.)
   await knex.raw(`
     CREATE FUNCTION audit_reveal_meta(meta text, people jsonb) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
     DECLARE
       revealed text := '';
       rest text := meta;
       at integer;
-      subject text;
       person text;
     BEGIN
-      IF meta IS NULL THEN
-        RETURN NULL;
-      END IF;
       LOOP
         at := strpos(rest, '"subject:');
         EXIT WHEN at = 0;
-        subject := substr(rest, at + 9, 36);
-        IF substr(rest, at + 45, 1) = '"' AND subject ~ '^[0-9a-f-]{36}$' THEN
-          person := people ->> subject;
-          revealed := revealed || substr(rest, 1, at - 1)
-            || coalesce(to_json(person)::text, substr(rest, at, 46));
-          rest := substr(rest, at + 46);
-        ELSE
+        person := CASE WHEN substr(rest, at + 45, 1) = '"' THEN people ->> substr(rest, at + 9, 36) END;
+        IF person IS NULL THEN
           revealed := revealed || substr(rest, 1, at);
           rest := substr(rest, at + 1);
+        ELSE
+          revealed := revealed || substr(rest, 1, at - 1) || to_json(person)::text;
+          rest := substr(rest, at + 46);
         END IF;
       END LOOP;
       RETURN revealed || rest;

@@ -226,7 +226,7 @@ describe.each(databases.eachSupportedId())('DatabaseAuditStore on %p', databaseI
         target: 'user:default/never-seen',
         meta: ['-1', { who: 'user:default/noah.kim', gone: 'user:default/amara.okafor' }],
       }),
-      event({ actor: { type: 'plugin', ref: '=cmd|calc' }, meta: -5, action: '+action,with "comma"' }),
+      event({ actor: { type: 'service', ref: '=cmd|calc' }, meta: -5, action: '+action,with "comma"' }),
     ];
     for (const input of inputs) await store.append(input);
     // erased people show as erased, in exports as in the API
@@ -307,6 +307,18 @@ describe.each(databases.eachSupportedId())('DatabaseAuditStore on %p', databaseI
     reads.forEach(sql => expect(sql).toMatch(/limit/i));
     // the one person in the log is looked up once for the whole export
     expect(statements.filter(sql => /from ["`]audit_subjects["`]/i.test(sql))).toHaveLength(1);
+  });
+
+  it('refuses an event whose severity, outcome, actor type or ids are not of their kind', async () => {
+    const { store } = await createStore(databaseId);
+    await expect(store.append(event({ severity: 'urgent' as any }))).rejects.toThrow(/severity "urgent" is not one of low, medium, high, critical/);
+    await expect(store.append(event({ outcome: 'done' as any }))).rejects.toThrow(/outcome "done"/);
+    await expect(store.append(event({ actor: { type: 'robot' as any, ref: 'x' } }))).rejects.toThrow(/actor type "robot"/);
+    await expect(store.append(event({ id: 'a"b' }))).rejects.toThrow(/id "a"b" is not 1 to 26 letters and digits/);
+    await expect(store.append(event({ correlationId: '' }))).rejects.toThrow(/correlationId/);
+    expect(await store.count({})).toBe(0);
+    await store.append(event({ id: '01JABCDEF0123456789ABCDEFG', correlationId: 'abc123' }));
+    expect(await store.count({})).toBe(1);
   });
 
   it('verifies any content the same way in the database as in Node', async () => {

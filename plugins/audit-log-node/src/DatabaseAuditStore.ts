@@ -12,6 +12,7 @@ import {
   DailyActivity,
   ExportManifest,
   Outcome,
+  OUTCOMES,
   SEVERITIES,
   Severity,
 } from '@internal/backstage-plugin-audit-log-common';
@@ -155,6 +156,31 @@ function rowSubjectColumns(row: EventRow): ExportRow {
   return columns;
 }
 
+const ACTOR_TYPES: ReadonlyArray<string> = ['user', 'service', 'none'];
+/** Ids the store writes (ULIDs) and ids callers may give: letters and digits. */
+const EVENT_ID = /^[0-9A-Za-z]{1,26}$/;
+
+/** What is wrong with an event to append, if anything. */
+function invalidInput(input: AuditEventInput): string | undefined {
+  if (!(SEVERITIES as ReadonlyArray<string>).includes(input.severity)) {
+    return `severity "${input.severity}" is not one of ${SEVERITIES.join(', ')}`;
+  }
+  if (!(OUTCOMES as ReadonlyArray<string>).includes(input.outcome)) {
+    return `outcome "${input.outcome}" is not one of ${OUTCOMES.join(', ')}`;
+  }
+  for (const actor of [input.actor, input.realActor]) {
+    if (actor && !ACTOR_TYPES.includes(actor.type)) {
+      return `actor type "${actor.type}" is not one of ${ACTOR_TYPES.join(', ')}`;
+    }
+  }
+  for (const [name, value] of [['id', input.id], ['correlationId', input.correlationId]] as const) {
+    if (value !== undefined && !EVENT_ID.test(value)) {
+      return `${name} "${value}" is not 1 to 26 letters and digits`;
+    }
+  }
+  return undefined;
+}
+
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, c => `\\${c}`);
 }
@@ -194,8 +220,14 @@ export class DatabaseAuditStore {
 
   // ---------------------------------------------------------------- writing
 
-  /** Appends one event; resolves once it is committed. */
+  /**
+   * Appends one event; resolves once it is committed. An event whose
+   * severity, outcome, actor type or ids are not of their kind is refused:
+   * exports write these columns without escaping them.
+   */
   append(input: AuditEventInput): Promise<{ id: string; seq: number }> {
+    const problem = invalidInput(input);
+    if (problem) return Promise.reject(new InputError(`Audit event not stored: ${problem}`));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       this.schedule();

@@ -52,11 +52,14 @@ const TARGET = `CASE WHEN e.target LIKE 'subject:%' THEN coalesce(${personOf('ta
  * (DatabaseAuditStore.test.ts compares the two byte for byte).
  */
 export function csvSelect(filtered: string): string {
-  return `SELECT seq, ${cell('id')}, ${cell('ts')}, ${cell('actor_text')}, ${cell('actor_type_text')},
+  // id, ts, actor type, severity, outcome, correlation id and the hashes
+  // are of a kind the store checks or writes itself (letters, digits, an ISO
+  // time, hex): no cell of theirs can start a formula or be empty
+  return `SELECT seq, id, ts, ${cell('actor_text')}, actor_type_text,
       ${cell('real_actor_text')}, ${cell('ip')}, ${cell('user_agent')}, ${cell('plugin')}, ${cell('action')},
-      ${cell('severity')}, ${cell('target_text')}, ${cell('outcome')}, ${cell('error')}, ${cell('method')},
+      severity, ${cell('target_text')}, outcome, ${cell('error')}, ${cell('method')},
       ${cell('path_text')}, ${cell('meta_text')}, CASE WHEN meta_truncated THEN 'true' ELSE 'false' END,
-      ${cell('correlation_id')}, ${cell('prev_hash')}, ${cell('hash')}
+      correlation_id, prev_hash, hash
     FROM (
       SELECT e.seq, e.id, e.ts,
         ${person('actor')} AS actor_text,
@@ -79,11 +82,14 @@ function json(expression: string): string {
   return `to_json(${expression})::text`;
 }
 
-/** The `actor` / `realActor` object of an NDJSON line, as exportFormats.ts actorJson writes it. */
+/**
+ * The `actor` / `realActor` object of an NDJSON line, as exportFormats.ts
+ * actorJson writes it; `type` is the type already as JSON.
+ */
 function actorJson(column: string, type: string): string {
   return `CASE
-      WHEN e.${column} IS NULL OR e.${column} = '' THEN '{"type":' || ${json(type)} || '}'
-      WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${json(type)} || ',"ref":' || ${json(`e.${column}`)} || '}'
+      WHEN e.${column} IS NULL OR e.${column} = '' THEN '{"type":' || ${type} || '}'
+      WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${type} || ',"ref":' || ${json(`e.${column}`)} || '}'
       WHEN ${personOf(column)} IS NOT NULL
         THEN '{"type":"user","ref":' || ${json(personOf(column))} || ',"subjectId":' || ${json(`substr(e.${column}, 9)`)} || '}'
       ELSE '{"type":"user","subjectId":' || ${json(`substr(e.${column}, 9)`)} || ',"erased":true}'
@@ -97,20 +103,20 @@ function member(key: string, expression: string): string {
 
 /**
  * Each row's sequence number and its NDJSON line, as ndjsonLineOfRow writes
- * it: ts, prev_hash and hash are written as they are (the store itself
- * writes them: an ISO timestamp and hex digests); every other text goes
- * through to_json.
+ * it: id, ts, actor type, severity, outcome, correlation id and the hashes
+ * are written as they are (the store checks or writes them: letters and
+ * digits, an ISO time, hex); every other text goes through to_json.
  */
 export function ndjsonSelect(filtered: string): string {
   return `SELECT e.seq,
-      '{"id":' || ${json('e.id')} || ',"seq":' || e.seq || ',"timestamp":"' || e.ts || '"'
-      || ',"actor":' || ${actorJson('actor', 'e.actor_type')}
-      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', "'user'::text")} ELSE '' END
+      '{"id":"' || e.id || '","seq":' || e.seq || ',"timestamp":"' || e.ts || '"'
+      || ',"actor":' || ${actorJson('actor', `'"' || e.actor_type || '"'`)}
+      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', `'"user"'`)} ELSE '' END
       || ${member('ip', 'e.ip')} || ${member('userAgent', 'e.user_agent')}
       || ',"plugin":' || ${json('e.plugin')} || ',"action":' || ${json('e.action')}
-      || ',"severity":' || ${json('e.severity')}
+      || ',"severity":"' || e.severity || '"'
       || ${member('target', TARGET)}
-      || ',"outcome":' || ${json('e.outcome')} || ${member('error', 'e.error')}
+      || ',"outcome":"' || e.outcome || '"' || ${member('error', 'e.error')}
       || CASE WHEN e.method <> ''
            THEN ',"request":{"method":' || ${json('e.method')} || ',"path":' || ${json("coalesce(e.path, '')")} || '}'
            ELSE '' END
@@ -118,7 +124,7 @@ export function ndjsonSelect(filtered: string): string {
            THEN ',"meta":' || ${META}
            ELSE '' END
       || ',"metaTruncated":' || CASE WHEN e.meta_truncated THEN 'true' ELSE 'false' END
-      || ',"correlationId":' || ${json('e.correlation_id')}
+      || ',"correlationId":"' || e.correlation_id || '"'
       || ',"prevHash":"' || e.prev_hash || '","hash":"' || e.hash || '"}' || E'\n'
     FROM (${filtered}) e
     ${PEOPLE}

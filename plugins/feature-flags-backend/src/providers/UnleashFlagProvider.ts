@@ -312,8 +312,20 @@ export class UnleashFlagProvider implements FlagProvider {
     return `/api/admin/projects/${encodeURIComponent(ref.project)}/features/${encodeURIComponent(ref.flag)}`;
   }
 
-  /** Writes who made the change as the flag's `changed-by` tag, visible in Unleash's UI and event log. */
-  private async tagChangedBy(flag: string, actor: Actor, currentTags?: Promise<{ tags: FlagTag[] }>) {
+  /**
+   * Writes who made the change as the flag's `changed-by` tag, visible in
+   * Unleash's UI and event log. The flag's tags come from the snapshot when
+   * it holds the flag (our own tag writes are applied to it), else from
+   * Unleash; when the tag already names this person nothing is sent.
+   */
+  private async tagChangedBy(ref: FlagRef, actor: Actor) {
+    const who = actor.userEntityRef.replace(/^user:[^/]+\//, '').slice(0, 50);
+    // Unleash wants a tag value of at least two characters
+    const value = who.length >= 2 ? who : `${who}__`;
+    const cached = this.last?.snapshot.flags.find(f => f.project === ref.project && f.name === ref.flag)?.tags;
+    const tags = cached ?? (await this.readTags(ref.flag)).tags;
+    const changedBy = tags.filter(t => t.type === CHANGED_BY_TAG_TYPE);
+    if (changedBy.length === 1 && changedBy[0].value === value) return;
     if (!this.tagTypeReady) {
       try {
         await this.call('POST', '/api/admin/tag-types', {
@@ -325,11 +337,15 @@ export class UnleashFlagProvider implements FlagProvider {
       }
       this.tagTypeReady = true;
     }
-    const who = actor.userEntityRef.replace(/^user:[^/]+\//, '').slice(0, 50);
-    const { tags } = await (currentTags ?? this.readTags(flag));
-    await this.call('PUT', `/api/admin/features/${encodeURIComponent(flag)}/tags`, {
-      addedTags: [{ type: CHANGED_BY_TAG_TYPE, value: who.length >= 2 ? who : `${who}__` }],
-      removedTags: tags.filter(t => t.type === CHANGED_BY_TAG_TYPE && t.value !== who),
+    await this.call('PUT', `/api/admin/features/${encodeURIComponent(ref.flag)}/tags`, {
+      addedTags: [{ type: CHANGED_BY_TAG_TYPE, value }],
+      removedTags: changedBy.filter(t => t.value !== value),
+    });
+    this.ownWrite(snapshot => {
+      const flag = snapshot.flags.find(f => f.project === ref.project && f.name === ref.flag);
+      if (flag) flag.tags = [...flag.tags.filter(t => t.type !== CHANGED_BY_TAG_TYPE), { type: CHANGED_BY_TAG_TYPE, value }];
+      // a flag the snapshot does not hold gets its tags with it when it is read
+      return true;
     });
   }
 
@@ -362,17 +378,16 @@ export class UnleashFlagProvider implements FlagProvider {
   }
 
   /**
-   * Two round trips to Unleash: the flag's state and tags read together,
-   * then the toggle and the `changed-by` tag written together. Should the
-   * toggle fail after the tag was written, the tag names someone whose
-   * change did not happen; the portal's audit event says it failed.
+   * Two round trips to Unleash: the flag's state read, then the toggle and
+   * (unless it already names this person) the `changed-by` tag written
+   * together. Should the toggle fail after the tag was written, the tag names
+   * someone whose change did not happen; the portal's audit event says it
+   * failed.
    */
   async setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean> {
-    const tags = this.readTags(ref.flag);
-    tags.catch(() => undefined);
     const env = this.findEnvironment(await this.currentEnvironments(ref), ref);
     if (env.enabled === enabled) return false;
-    const tagged = this.tagChangedBy(ref.flag, actor, tags);
+    const tagged = this.tagChangedBy(ref, actor);
     tagged.catch(() => undefined);
     await this.call('POST', `${this.path(ref)}/environments/${encodeURIComponent(ref.environment)}/${enabled ? 'on' : 'off'}`);
     this.ownWrite(snapshot => {
@@ -411,12 +426,12 @@ export class UnleashFlagProvider implements FlagProvider {
         removedTags: [],
       });
     }
-    await this.tagChangedBy(input.name, actor);
+    await this.tagChangedBy({ project: input.project, flag: input.name }, actor);
     this.invalidate();
   }
 
   async archiveFlag(ref: FlagRef, actor: Actor): Promise<void> {
-    await this.tagChangedBy(ref.flag, actor);
+    await this.tagChangedBy(ref, actor);
     await this.call('DELETE', this.path(ref));
     this.invalidate();
   }
@@ -460,7 +475,7 @@ export class UnleashFlagProvider implements FlagProvider {
       else target.strategies.push(strategy);
       return true;
     });
-    await this.tagChangedBy(ref.flag, actor);
+    await this.tagChangedBy(ref, actor);
     return strategy;
   }
 }
