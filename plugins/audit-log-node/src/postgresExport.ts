@@ -18,7 +18,10 @@ export interface ExportChunk {
  * COPY writes as nothing (an empty string it would write as "").
  */
 function cell(expression: string): string {
-  return `nullif(CASE WHEN ascii(${expression}) IN (61, 43, 45, 64, 9, 13) THEN '''' || ${expression} ELSE ${expression} END, '')`;
+  // most cells start with a letter (above 64): one comparison
+  return `CASE WHEN ascii(${expression}) > 64 THEN ${expression}
+    WHEN ascii(${expression}) IN (61, 43, 45, 64, 9, 13) THEN '''' || ${expression}
+    ELSE nullif(${expression}, '') END`;
 }
 
 /**
