@@ -62,10 +62,10 @@ export interface FlagProvider {
   /**
    * All flags with their per-environment state, strategies and variants.
    * `fresh`: read the source now. `stale`: answer from memory at once (a
-   * refresh may start in the background); for lookups that the write itself
-   * re-checks at the source, and for previews.
+   * refresh may start in the background, unless `refresh` is false); for
+   * lookups that the write itself re-checks at the source, and for previews.
    */
-  snapshot(options?: { fresh?: boolean; stale?: boolean }): Promise<FlagSnapshot>;
+  snapshot(options?: { fresh?: boolean; stale?: boolean; refresh?: boolean }): Promise<FlagSnapshot>;
   /** Sets a flag's state in an environment; false when it already was in that state (nothing sent). */
   setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean>;
   createFlag(input: CreateFlagInput, actor: Actor): Promise<void>;

@@ -181,7 +181,15 @@ export class UnleashFlagProvider implements FlagProvider {
         })),
       ),
     );
+    // (a refresh runs on the event loop every few seconds: nothing in it may
+    // grow with flags times tags)
     for (const { data } of exports) {
+      const tagsByFlag = new Map<string, FlagTag[]>();
+      for (const t of data.featureTags) {
+        const list = tagsByFlag.get(t.featureName) ?? [];
+        list.push({ type: t.tagType, value: t.tagValue });
+        tagsByFlag.set(t.featureName, list);
+      }
       for (const feature of data.features) {
         if (!flags.has(feature.name)) {
           flags.set(feature.name, {
@@ -191,9 +199,7 @@ export class UnleashFlagProvider implements FlagProvider {
             type: feature.type,
             stale: feature.stale,
             createdAt: feature.createdAt,
-            tags: data.featureTags
-              .filter(t => t.featureName === feature.name)
-              .map<FlagTag>(t => ({ type: t.tagType, value: t.tagValue })),
+            tags: tagsByFlag.get(feature.name) ?? [],
             environments: envs.map(e => ({ name: e.name, enabled: false, strategies: [], variants: [] })),
           });
         }
@@ -250,7 +256,7 @@ export class UnleashFlagProvider implements FlagProvider {
     return this.inFlight;
   }
 
-  async snapshot(options?: { fresh?: boolean; stale?: boolean }): Promise<FlagSnapshot> {
+  async snapshot(options?: { fresh?: boolean; stale?: boolean; refresh?: boolean }): Promise<FlagSnapshot> {
     const age = this.last ? Date.now() - this.last.fetchedAt : Infinity;
     if (this.last && this.last.fetchedAt === 0 && !this.lastError) {
       // The copy may miss a flag we created or archived: no read answers
@@ -264,7 +270,8 @@ export class UnleashFlagProvider implements FlagProvider {
         }
       }
     } else if (options?.stale && this.last && !options.fresh) {
-      if (age > this.cacheTtlMs || this.lastError) this.refresh().catch(() => undefined);
+      // a toggle does not start a 5,000-flag export that would compete with its own calls
+      if ((age > this.cacheTtlMs || this.lastError) && options.refresh !== false) this.refresh().catch(() => undefined);
     } else if (options?.fresh || !this.last) {
       try {
         await this.refresh();

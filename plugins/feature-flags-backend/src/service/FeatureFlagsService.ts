@@ -114,9 +114,9 @@ export class DefaultFeatureFlagsService {
     return map;
   }
 
-  private async findFlag(project: string, name: string) {
+  private async findFlag(project: string, name: string, refresh = true) {
     // the provider checks the flag again at the source when it writes
-    const snapshot = await this.provider.snapshot({ stale: true });
+    const snapshot = await this.provider.snapshot({ stale: true, refresh });
     if (!snapshot.projects.some(p => p.id === project)) throw new NotFoundError(`Project ${project} not found`);
     const flag = snapshot.flags.find(f => f.project === project && f.name === name);
     if (!flag) throw new NotFoundError(`Flag ${name} not found in project ${project}`);
@@ -141,7 +141,7 @@ export class DefaultFeatureFlagsService {
 
   /** Checks flag, project and environment exist (404 naming the unknown one). */
   async resolve(ref: FlagEnvRef): Promise<ProviderFlag> {
-    const { snapshot, flag } = await this.findFlag(ref.project, ref.flag);
+    const { snapshot, flag } = await this.findFlag(ref.project, ref.flag, false);
     this.checkEnvironment(snapshot, ref.environment);
     return flag;
   }
