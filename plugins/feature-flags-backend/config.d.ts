@@ -38,7 +38,12 @@ export interface Config {
     adminToken: string;
     /** Each call to Unleash gives up after this many milliseconds. Default: 2000. */
     timeoutMs?: number;
-    /** Reads younger than this many milliseconds answer from memory. Default: 5000. */
+    /**
+     * Reads younger than this many milliseconds answer from memory; older
+     * ones refresh (in the background once a copy exists). Default: 15000,
+     * the refresh interval of Unleash's own SDKs. The portal's own changes
+     * show at once whatever this is.
+     */
     cacheTtlMs?: number;
     /** The bulk read of all flags gives up after this many milliseconds. Default: 10000. */
     snapshotTimeoutMs?: number;

@@ -34,8 +34,8 @@ const PEOPLE = `CROSS JOIN (
   ) people`;
 
 /** The person behind a pseudonym column; null when erased or not a pseudonym. */
-function personOf(column: string): string {
-  return `CASE WHEN e.${column} LIKE 'subject:%' THEN people.map ->> substr(e.${column}, 9) END`;
+function personOf(column: string, map = 'people.map'): string {
+  return `CASE WHEN e.${column} LIKE 'subject:%' THEN ${map} ->> substr(e.${column}, 9) END`;
 }
 
 /** A column that holds a pseudonym: the person's ref, or `erased:<id>` once erased (actorCell). */
@@ -44,10 +44,14 @@ function person(column: string): string {
 }
 
 /** Meta with the pseudonyms of people not erased revealed (revealMeta). */
-const META = `CASE WHEN strpos(e.meta, '"subject:') > 0 THEN audit_reveal_meta(e.meta, people.map) ELSE e.meta END`;
+function meta(map = 'people.map'): string {
+  return `CASE WHEN strpos(e.meta, '"subject:') > 0 THEN audit_reveal_meta(e.meta, ${map}) ELSE e.meta END`;
+}
 
 /** The target: a pseudonym's person, the pseudonym once erased (targetText). */
-const TARGET = `CASE WHEN e.target LIKE 'subject:%' THEN coalesce(${personOf('target')}, e.target) ELSE e.target END`;
+function target(map = 'people.map'): string {
+  return `CASE WHEN e.target LIKE 'subject:%' THEN coalesce(${personOf('target', map)}, e.target) ELSE e.target END`;
+}
 
 /**
  * The SELECT whose rows COPY writes as the CSV records csvLineOfRow writes:
@@ -69,10 +73,10 @@ export function csvSelect(filtered: string): string {
         CASE WHEN e.actor LIKE 'subject:%' THEN 'user' ELSE e.actor_type END AS actor_type_text,
         ${person('real_actor')} AS real_actor_text,
         e.ip, e.user_agent, e.plugin, e.action, e.severity,
-        ${TARGET} AS target_text,
+        ${target()} AS target_text,
         e.outcome, e.error, e.method,
         CASE WHEN e.method <> '' THEN coalesce(e.path, '') END AS path_text,
-        ${META} AS meta_text,
+        ${meta()} AS meta_text,
         e.meta_truncated, e.correlation_id, e.prev_hash, e.hash
       FROM (${filtered}) e
       ${PEOPLE}
@@ -85,52 +89,83 @@ function json(expression: string): string {
   return `to_json(${expression})::text`;
 }
 
+/** A text column known to need no escaping, as JSON. */
+function plain(expression: string): string {
+  return `'"' || ${expression} || '"'`;
+}
+
+type Quote = (expression: string) => string;
+
 /**
  * The `actor` / `realActor` object of an NDJSON line, as exportFormats.ts
- * actorJson writes it; `type` is the type already as JSON.
+ * actorJson writes it; `type` is the type already as JSON. A person's ref
+ * and subject id always go through to_json.
  */
-function actorJson(column: string, type: string): string {
+function actorJson(column: string, type: string, q: Quote): string {
   return `CASE
       WHEN e.${column} IS NULL OR e.${column} = '' THEN '{"type":' || ${type} || '}'
-      WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${type} || ',"ref":' || ${json(`e.${column}`)} || '}'
-      WHEN ${personOf(column)} IS NOT NULL
-        THEN '{"type":"user","ref":' || ${json(personOf(column))} || ',"subjectId":' || ${json(`substr(e.${column}, 9)`)} || '}'
+      WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${type} || ',"ref":' || ${q(`e.${column}`)} || '}'
+      WHEN ${personOf(column, 'e.map')} IS NOT NULL
+        THEN '{"type":"user","ref":' || ${json(personOf(column, 'e.map'))} || ',"subjectId":' || ${json(`substr(e.${column}, 9)`)} || '}'
       ELSE '{"type":"user","subjectId":' || ${json(`substr(e.${column}, 9)`)} || ',"erased":true}'
     END`;
 }
 
 /** `,"key":<json>` for a column that is not null, nothing for null (exportFormats.ts member). */
-function member(key: string, expression: string): string {
-  return `coalesce(',"${key}":' || ${json(expression)}, '')`;
+function member(key: string, expression: string, q: Quote): string {
+  return `coalesce(',"${key}":' || ${q(expression)}, '')`;
 }
 
+/** The text columns of an event that an NDJSON line writes as JSON strings. */
+const ESCAPED = ['actor', 'real_actor', 'ip', 'user_agent', 'plugin', 'action', 'target', 'error', 'method', 'path'];
+
 /**
- * Each row's sequence number and its NDJSON line, as ndjsonLineOfRow writes
- * it: id, ts, actor type, severity, outcome, correlation id and the hashes
- * are written as they are (the store checks or writes them: letters and
- * digits, an ISO time, hex); every other text goes through to_json.
+ * One NDJSON line as ndjsonLineOfRow writes it, with `q` writing the text
+ * columns of ESCAPED as JSON strings. id, ts, actor type, severity,
+ * outcome, correlation id and the hashes are written as they are (the store
+ * checks or writes them: letters and digits, an ISO time, hex).
  */
-export function ndjsonSelect(filtered: string): string {
-  return `SELECT e.seq,
-      '{"id":"' || e.id || '","seq":' || e.seq || ',"timestamp":"' || e.ts || '"'
-      || ',"actor":' || ${actorJson('actor', `'"' || e.actor_type || '"'`)}
-      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', `'"user"'`)} ELSE '' END
-      || ${member('ip', 'e.ip')} || ${member('userAgent', 'e.user_agent')}
-      || ',"plugin":' || ${json('e.plugin')} || ',"action":' || ${json('e.action')}
+function ndjsonLine(q: Quote): string {
+  return `'{"id":"' || e.id || '","seq":' || e.seq || ',"timestamp":"' || e.ts || '"'
+      || ',"actor":' || ${actorJson('actor', `'"' || e.actor_type || '"'`, q)}
+      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', `'"user"'`, q)} ELSE '' END
+      || ${member('ip', 'e.ip', q)} || ${member('userAgent', 'e.user_agent', q)}
+      || ',"plugin":' || ${q('e.plugin')} || ',"action":' || ${q('e.action')}
       || ',"severity":"' || e.severity || '"'
-      || ${member('target', TARGET)}
-      || ',"outcome":"' || e.outcome || '"' || ${member('error', 'e.error')}
+      || CASE WHEN e.target LIKE 'subject:%'
+           THEN ${member('target', target('e.map'), json)}
+           ELSE ${member('target', 'e.target', q)} END
+      || ',"outcome":"' || e.outcome || '"' || ${member('error', 'e.error', q)}
       || CASE WHEN e.method <> ''
-           THEN ',"request":{"method":' || ${json('e.method')} || ',"path":' || ${json("coalesce(e.path, '')")} || '}'
+           THEN ',"request":{"method":' || ${q('e.method')} || ',"path":' || ${q("coalesce(e.path, '')")} || '}'
            ELSE '' END
       || CASE WHEN e.meta <> ''
-           THEN ',"meta":' || ${META}
+           THEN ',"meta":' || ${meta('e.map')}
            ELSE '' END
       || ',"metaTruncated":' || CASE WHEN e.meta_truncated THEN 'true' ELSE 'false' END
       || ',"correlationId":"' || e.correlation_id || '"'
-      || ',"prevHash":"' || e.prev_hash || '","hash":"' || e.hash || '"}' || E'\n'
-    FROM (${filtered}) e
-    ${PEOPLE}
+      || ',"prevHash":"' || e.prev_hash || '","hash":"' || e.hash || '"}' || E'\n'`;
+}
+
+/**
+ * Each row's sequence number and its NDJSON line. Most events hold no
+ * character JSON escapes (quote, backslash, control characters) in their
+ * text columns: one to_json over all of them together tells (it adds only
+ * the two quotes), and such a row's strings are written as they are instead
+ * of through a to_json call each. (OFFSET 0 keeps PostgreSQL from computing
+ * that test once per use; the ORDER BY inside keeps the rows in index order
+ * instead of sorting them after.)
+ */
+export function ndjsonSelect(filtered: string): string {
+  const all = `concat(${ESCAPED.map(c => `e.${c}`).join(', ')})`;
+  return `SELECT e.seq, CASE WHEN e.plain THEN ${ndjsonLine(plain)} ELSE ${ndjsonLine(json)} END
+    FROM (
+      SELECT e.*, people.map, octet_length(to_json(${all})::text) = octet_length(${all}) + 2 AS plain
+      FROM (${filtered}) e
+      ${PEOPLE}
+      ORDER BY e.seq
+      OFFSET 0
+    ) e
     ORDER BY e.seq`;
 }
 

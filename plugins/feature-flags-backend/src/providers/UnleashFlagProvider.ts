@@ -32,7 +32,10 @@ export interface UnleashFlagProviderOptions {
   logger: LoggerService;
   /** Each call to Unleash gives up after this long (default 2000 ms). */
   timeoutMs?: number;
-  /** Reads within this age answer from memory (default 5000 ms). */
+  /**
+   * Reads within this age answer from memory (default 15000 ms, the refresh
+   * interval of Unleash's SDKs; our own writes are applied to the copy at once).
+   */
   cacheTtlMs?: number;
   /**
    * The bulk export of all flags (one call per project and environment) gives
@@ -113,7 +116,7 @@ export class UnleashFlagProvider implements FlagProvider {
   private constructor(private readonly options: UnleashFlagProviderOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 2000;
-    this.cacheTtlMs = options.cacheTtlMs ?? 5000;
+    this.cacheTtlMs = options.cacheTtlMs ?? 15_000;
     this.snapshotTimeoutMs = options.snapshotTimeoutMs ?? 10_000;
     this.staleWaitMs = Math.min(150, this.timeoutMs);
   }
