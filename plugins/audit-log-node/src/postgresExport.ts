@@ -34,8 +34,8 @@ const PEOPLE = `CROSS JOIN (
   ) people`;
 
 /** The person behind a pseudonym column; null when erased or not a pseudonym. */
-function personOf(column: string, map = 'people.map'): string {
-  return `CASE WHEN e.${column} LIKE 'subject:%' THEN ${map} ->> substr(e.${column}, 9) END`;
+function personOf(column: string): string {
+  return `CASE WHEN e.${column} LIKE 'subject:%' THEN people.map ->> substr(e.${column}, 9) END`;
 }
 
 /** A column that holds a pseudonym: the person's ref, or `erased:<id>` once erased (actorCell). */
@@ -44,13 +44,13 @@ function person(column: string): string {
 }
 
 /** Meta with the pseudonyms of people not erased revealed (revealMeta). */
-function meta(map = 'people.map'): string {
-  return `CASE WHEN strpos(e.meta, '"subject:') > 0 THEN audit_reveal_meta(e.meta, ${map}) ELSE e.meta END`;
+function meta(): string {
+  return `CASE WHEN strpos(e.meta, '"subject:') > 0 THEN audit_reveal_meta(e.meta, people.map) ELSE e.meta END`;
 }
 
 /** The target: a pseudonym's person, the pseudonym once erased (targetText). */
-function target(map = 'people.map'): string {
-  return `CASE WHEN e.target LIKE 'subject:%' THEN coalesce(${personOf('target', map)}, e.target) ELSE e.target END`;
+function target(): string {
+  return `CASE WHEN e.target LIKE 'subject:%' THEN coalesce(${personOf('target')}, e.target) ELSE e.target END`;
 }
 
 /**
@@ -98,16 +98,16 @@ type Quote = (expression: string) => string;
 
 /**
  * The `actor` / `realActor` object of an NDJSON line, as exportFormats.ts
- * actorJson writes it; `type` is the type already as JSON. A person's ref
- * and subject id always go through to_json.
+ * actorJson writes it; `type` is the type already as JSON, `person` the
+ * column holding the person behind a pseudonym (null when erased).
  */
-function actorJson(column: string, type: string, q: Quote): string {
+function actorJson(column: string, person: string, type: string, q: Quote): string {
   return `CASE
       WHEN e.${column} IS NULL OR e.${column} = '' THEN '{"type":' || ${type} || '}'
       WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${type} || ',"ref":' || ${q(`e.${column}`)} || '}'
-      WHEN ${personOf(column, 'e.map')} IS NOT NULL
-        THEN '{"type":"user","ref":' || ${json(personOf(column, 'e.map'))} || ',"subjectId":' || ${json(`substr(e.${column}, 9)`)} || '}'
-      ELSE '{"type":"user","subjectId":' || ${json(`substr(e.${column}, 9)`)} || ',"erased":true}'
+      WHEN e.${person} IS NOT NULL
+        THEN '{"type":"user","ref":' || ${q(`e.${person}`)} || ',"subjectId":' || ${q(`substr(e.${column}, 9)`)} || '}'
+      ELSE '{"type":"user","subjectId":' || ${q(`substr(e.${column}, 9)`)} || ',"erased":true}'
     END`;
 }
 
@@ -116,8 +116,15 @@ function member(key: string, expression: string, q: Quote): string {
   return `coalesce(',"${key}":' || ${q(expression)}, '')`;
 }
 
-/** The text columns of an event that an NDJSON line writes as JSON strings. */
-const ESCAPED = ['actor', 'real_actor', 'ip', 'user_agent', 'plugin', 'action', 'target', 'error', 'method', 'path'];
+/**
+ * The texts an NDJSON line writes as JSON strings: columns, and what the
+ * fenced subquery of ndjsonSelect looks up (the people behind pseudonyms,
+ * the target as shown).
+ */
+const ESCAPED = [
+  'actor', 'real_actor', 'ip', 'user_agent', 'plugin', 'action', 'error', 'method', 'path',
+  'actor_person', 'real_actor_person', 'target_text',
+];
 
 /**
  * One NDJSON line as ndjsonLineOfRow writes it, with `q` writing the text
@@ -127,20 +134,18 @@ const ESCAPED = ['actor', 'real_actor', 'ip', 'user_agent', 'plugin', 'action', 
  */
 function ndjsonLine(q: Quote): string {
   return `'{"id":"' || e.id || '","seq":' || e.seq || ',"timestamp":"' || e.ts || '"'
-      || ',"actor":' || ${actorJson('actor', `'"' || e.actor_type || '"'`, q)}
-      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', `'"user"'`, q)} ELSE '' END
+      || ',"actor":' || ${actorJson('actor', 'actor_person', `'"' || e.actor_type || '"'`, q)}
+      || CASE WHEN e.real_actor <> '' THEN ',"realActor":' || ${actorJson('real_actor', 'real_actor_person', `'"user"'`, q)} ELSE '' END
       || ${member('ip', 'e.ip', q)} || ${member('userAgent', 'e.user_agent', q)}
       || ',"plugin":' || ${q('e.plugin')} || ',"action":' || ${q('e.action')}
       || ',"severity":"' || e.severity || '"'
-      || CASE WHEN e.target LIKE 'subject:%'
-           THEN ${member('target', target('e.map'), json)}
-           ELSE ${member('target', 'e.target', q)} END
+      || ${member('target', 'e.target_text', q)}
       || ',"outcome":"' || e.outcome || '"' || ${member('error', 'e.error', q)}
       || CASE WHEN e.method <> ''
            THEN ',"request":{"method":' || ${q('e.method')} || ',"path":' || ${q("coalesce(e.path, '')")} || '}'
            ELSE '' END
       || CASE WHEN e.meta <> ''
-           THEN ',"meta":' || ${meta('e.map')}
+           THEN ',"meta":' || e.meta_text
            ELSE '' END
       || ',"metaTruncated":' || CASE WHEN e.meta_truncated THEN 'true' ELSE 'false' END
       || ',"correlationId":"' || e.correlation_id || '"'
@@ -148,21 +153,31 @@ function ndjsonLine(q: Quote): string {
 }
 
 /**
- * Each row's sequence number and its NDJSON line. Most events hold no
+ * Each row's sequence number and its NDJSON line. The innermost query
+ * looks up the people behind pseudonyms, once per row. Most events hold no
  * character JSON escapes (quote, backslash, control characters) in their
- * text columns: one to_json over all of them together tells (it adds only
- * the two quotes), and such a row's strings are written as they are instead
- * of through a to_json call each. (OFFSET 0 keeps PostgreSQL from computing
- * that test once per use; the ORDER BY inside keeps the rows in index order
- * instead of sorting them after.)
+ * texts: one to_json over all of them together tells (it adds only the two
+ * quotes), and such a row's strings are written as they are instead of
+ * through a to_json call each. (OFFSET 0 keeps PostgreSQL from folding a
+ * level into the next, which would compute its columns once per use; the
+ * ORDER BY inside keeps the rows in index order instead of sorting them.)
  */
 export function ndjsonSelect(filtered: string): string {
   const all = `concat(${ESCAPED.map(c => `e.${c}`).join(', ')})`;
   return `SELECT e.seq, CASE WHEN e.plain THEN ${ndjsonLine(plain)} ELSE ${ndjsonLine(json)} END
     FROM (
-      SELECT e.*, people.map, octet_length(to_json(${all})::text) = octet_length(${all}) + 2 AS plain
-      FROM (${filtered}) e
-      ${PEOPLE}
+      SELECT e.*, octet_length(to_json(${all})::text) = octet_length(${all}) + 2 AS plain
+      FROM (
+        SELECT e.*,
+          ${personOf('actor')} AS actor_person,
+          ${personOf('real_actor')} AS real_actor_person,
+          ${target()} AS target_text,
+          ${meta()} AS meta_text
+        FROM (${filtered}) e
+        ${PEOPLE}
+        ORDER BY e.seq
+        OFFSET 0
+      ) e
       ORDER BY e.seq
       OFFSET 0
     ) e

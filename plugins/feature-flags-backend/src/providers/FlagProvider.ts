@@ -66,7 +66,11 @@ export interface FlagProvider {
    * lookups that the write itself re-checks at the source, and for previews.
    */
   snapshot(options?: { fresh?: boolean; stale?: boolean; refresh?: boolean }): Promise<FlagSnapshot>;
-  /** Sets a flag's state in an environment; false when it already was in that state (nothing sent). */
+  /**
+   * Sets a flag's state in an environment; false when it already was in that
+   * state (as far as the provider knew: Unleash's copy may be behind a change
+   * made in Unleash directly, and the toggle is then still sent).
+   */
   setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean>;
   createFlag(input: CreateFlagInput, actor: Actor): Promise<void>;
   archiveFlag(ref: FlagRef, actor: Actor): Promise<void>;

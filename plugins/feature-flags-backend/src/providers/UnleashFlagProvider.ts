@@ -388,16 +388,21 @@ export class UnleashFlagProvider implements FlagProvider {
   }
 
   /**
-   * Two round trips to Unleash: the flag's state read, then the toggle and
-   * (unless it already names this person) the `changed-by` tag written
-   * together. Should the toggle fail after the tag was written, the tag names
-   * someone whose change did not happen; the portal's audit event says it
-   * failed.
+   * One round trip to Unleash: the toggle, and alongside it (unless it
+   * already names this person) the `changed-by` tag. Whether it is a change
+   * is judged against the portal's copy of the flag, which is what the
+   * person saw; the toggle is sent either way (Unleash's on and off are
+   * idempotent), so the flag ends in the state asked for even when the copy
+   * was behind a change made in Unleash directly. A flag the copy does not
+   * hold is read from Unleash first. Should the toggle fail after the tag was
+   * written, the tag names someone whose change did not happen; the portal's
+   * audit event says it failed.
    */
   async setEnabled(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<boolean> {
-    const env = this.findEnvironment(await this.currentEnvironments(ref), ref);
-    if (env.enabled === enabled) return false;
-    const tagged = this.tagChangedBy(ref, actor);
+    const known = this.last ? UnleashFlagProvider.environmentIn(this.last.snapshot, ref) : undefined;
+    const before = known ? known.enabled : this.findEnvironment(await this.currentEnvironments(ref), ref).enabled;
+    const changed = before !== enabled;
+    const tagged = changed ? this.tagChangedBy(ref, actor) : Promise.resolve();
     tagged.catch(() => undefined);
     await this.call('POST', `${this.path(ref)}/environments/${encodeURIComponent(ref.environment)}/${enabled ? 'on' : 'off'}`);
     this.ownWrite(snapshot => {
@@ -406,7 +411,7 @@ export class UnleashFlagProvider implements FlagProvider {
       return Boolean(target);
     });
     await tagged;
-    return true;
+    return changed;
   }
 
   async createFlag(input: CreateFlagInput, actor: Actor): Promise<void> {
