@@ -769,13 +769,15 @@ export class DatabaseAuditStore {
 
   /**
    * Recomputes the chain in Node from `fromSeq` (whose previous hash must be
-   * `expectedPrev`) through `toSeq`, page by page, the next page fetched
+   * `startPrev`) through `toSeq`, page by page, the next page fetched
    * while this one is hashed.
    */
-  private async scanChain(fromSeq: number, expectedPrev: string, toSeq?: number): Promise<ScanResult> {
+  private async scanChain(fromSeq: number, startPrev: string, toSeq?: number): Promise<ScanResult> {
     let expectedSeq = fromSeq;
+    let expectedPrev = startPrev;
     let checked = 0;
     let last: { seq: number; ts: string } | undefined;
+    const fail = (row: EventRow, reason: string): ScanResult => ({ checked, last, broken: { row, reason } });
     const fetch = (afterSeq: number): Promise<EventRow[]> => {
       const page = this.db<EventRow>('audit_events').where('seq', '>', afterSeq);
       if (toSeq !== undefined) page.where('seq', '<=', toSeq);
@@ -792,11 +794,10 @@ export class DatabaseAuditStore {
       if (full) next = fetch(Number(rows[rows.length - 1].seq));
       for (const row of rows) {
         const seq = Number(row.seq);
-        const fail = (reason: string) => ({ checked, last, broken: { row, reason } });
-        if (seq !== expectedSeq) return fail(`event #${expectedSeq} is missing (next stored is #${seq})`);
-        if (row.prev_hash !== expectedPrev) return fail(`its previous hash does not match event #${seq - 1}`);
+        if (seq !== expectedSeq) return fail(row, `event #${expectedSeq} is missing (next stored is #${seq})`);
+        if (row.prev_hash !== expectedPrev) return fail(row, `its previous hash does not match event #${seq - 1}`);
         if (chainHash(expectedPrev, toRecord(row)) !== row.hash) {
-          return fail('its stored content does not match its hash (modified)');
+          return fail(row, 'its stored content does not match its hash (modified)');
         }
         expectedPrev = row.hash;
         expectedSeq += 1;

@@ -98,15 +98,15 @@ type Quote = (expression: string) => string;
 
 /**
  * The `actor` / `realActor` object of an NDJSON line, as exportFormats.ts
- * actorJson writes it; `type` is the type already as JSON, `person` the
+ * actorJson writes it; `type` is the type already as JSON, `personColumn` the
  * column holding the person behind a pseudonym (null when erased).
  */
-function actorJson(column: string, person: string, type: string, q: Quote): string {
+function actorJson(column: string, personColumn: string, type: string, q: Quote): string {
   return `CASE
       WHEN e.${column} IS NULL OR e.${column} = '' THEN '{"type":' || ${type} || '}'
       WHEN e.${column} NOT LIKE 'subject:%' THEN '{"type":' || ${type} || ',"ref":' || ${q(`e.${column}`)} || '}'
-      WHEN e.${person} IS NOT NULL
-        THEN '{"type":"user","ref":' || ${q(`e.${person}`)} || ',"subjectId":' || ${q(`substr(e.${column}, 9)`)} || '}'
+      WHEN e.${personColumn} IS NOT NULL
+        THEN '{"type":"user","ref":' || ${q(`e.${personColumn}`)} || ',"subjectId":' || ${q(`substr(e.${column}, 9)`)} || '}'
       ELSE '{"type":"user","subjectId":' || ${q(`substr(e.${column}, 9)`)} || ',"erased":true}'
     END`;
 }
