@@ -68,6 +68,30 @@ describe('feature flags on a real Unleash server', () => {
     expect(flag).toMatchObject({ project: 'default', entities: [{ entityRef: 'component:default/stackpro-messaging' }] });
   });
 
+  it('marks the flags Unleash calls potentially stale or completed', async () => {
+    await unleash.admin('POST', '/api/admin/projects/default/features', { name: 'OLD_RELEASE', type: 'release', description: 'old' });
+    await unleash.admin('POST', '/api/admin/projects/default/features', { name: 'DONE_FLAG', type: 'release', description: 'done' });
+    // Unleash's scheduler marks flags past their type's lifetime; a 41-day-old
+    // release flag is written the way that job leaves it
+    const { knex } = require('knex');
+    const db = knex({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: unleash.database } });
+    try {
+      await db('features').where({ name: 'OLD_RELEASE' }).update({ potentially_stale: true });
+    } finally {
+      await db.destroy();
+    }
+    await unleash.admin('POST', '/api/admin/projects/default/features/DONE_FLAG/lifecycle/complete', { status: 'kept' });
+    const res = await request(server).get(`${api}/flags?fresh=true`).set('Authorization', as(ENGINEER));
+    const byName = new Map(res.body.flags.map((f: any) => [f.name, f]));
+    expect(byName.get('OLD_RELEASE')).toMatchObject({ potentiallyStale: true, stale: false });
+    expect(byName.get('DONE_FLAG')).toMatchObject({ lifecycle: 'completed' });
+    expect(byName.get('CAP_MESSAGING_ENABLED')).not.toHaveProperty('potentiallyStale');
+    expect(byName.get('CAP_MESSAGING_ENABLED')).not.toHaveProperty('lifecycle');
+    for (const name of ['OLD_RELEASE', 'DONE_FLAG']) {
+      await unleash.admin('DELETE', `/api/admin/projects/default/features/${name}`);
+    }
+  });
+
   it('toggles through the portal: Unleash\'s Admin API and a polling unleash-client see it, attributed to the person', async () => {
     const client = new Unleash({
       appName: 'stackpro-messaging',

@@ -100,6 +100,12 @@ export interface Flag {
   description: string;
   type: string;
   stale: boolean;
+  /**
+   * Unleash's judgement that the flag has outlived its type's expected
+   * lifetime (a release or experiment flag after 40 days, an operational one
+   * after 7): a candidate for removal, not yet marked stale by anyone.
+   */
+  potentiallyStale?: boolean;
   /** Unleash's lifecycle stage (initial, pre-live, live, completed, archived) when it tells us. */
   lifecycle?: string;
   createdAt?: string;

@@ -171,6 +171,13 @@ export class UnleashFlagProvider implements FlagProvider {
     const envs: ProviderEnvironment[] = environments.filter(e => e.enabled).map(e => ({ name: e.name, type: e.type }));
     const liveProjects = projects.filter(p => !p.archivedAt);
     const flags = new Map<string, ProviderFlag>();
+    // the flags Unleash's search marks potentially stale or completed (few:
+    // read alongside the exports, a page of 100 at a time)
+    const marked = Promise.all([
+      this.searchNames('state=IS:potentially-stale'),
+      this.searchNames('lifecycle=IS:completed'),
+    ]);
+    marked.catch(() => undefined);
     const exports = await Promise.all(
       liveProjects.flatMap(project =>
         envs.map(async env => ({
@@ -224,6 +231,11 @@ export class UnleashFlagProvider implements FlagProvider {
         target.strategies = strategiesByFlag.get(fe.featureName) ?? [];
       }
     }
+    const [potentiallyStale, completed] = await marked;
+    for (const flag of flags.values()) {
+      if (potentiallyStale?.has(flag.name)) flag.potentiallyStale = true;
+      if (completed?.has(flag.name)) flag.lifecycle = 'completed';
+    }
     const snapshot: SnapshotData = {
       provider: 'unleash',
       projects: liveProjects.map(p => ({ id: p.id, name: p.name })),
@@ -243,6 +255,30 @@ export class UnleashFlagProvider implements FlagProvider {
       fetchedAt: replayed && invalidationsBefore === this.invalidations ? Date.now() : 0,
     };
     this.lastError = undefined;
+  }
+
+  /**
+   * The names of the flags Unleash's feature search finds for a filter, all
+   * pages. Undefined when the search is not there (an Unleash older than
+   * 5.9): the flags then carry only their own stale mark.
+   */
+  private async searchNames(filter: string): Promise<Set<string> | undefined> {
+    const names = new Set<string>();
+    try {
+      for (let offset = 0; ; offset += 100) {
+        const page = await this.call<{ features: Array<{ name: string }>; total: number }>(
+          'GET',
+          `/api/admin/search/features?${filter}&limit=100&offset=${offset}&archived=IS:false`,
+          undefined,
+          this.snapshotTimeoutMs,
+        );
+        page.features.forEach(f => names.add(f.name));
+        if (page.features.length < 100 || offset + 100 >= page.total) return names;
+      }
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** Refreshes once even when many reads ask at the same moment. */

@@ -63,6 +63,11 @@ export function FlagMatrix(props: {
                 {flag.name}
               </Link>
               {flag.stale && <Chip size="small" color="warning" label="stale" sx={{ ml: 1 }} />}
+              {!flag.stale && flag.potentiallyStale && (
+                <Tooltip title="Older than its type's expected lifetime (Unleash): a candidate for removal">
+                  <Chip size="small" color="warning" variant="outlined" label="potentially stale" sx={{ ml: 1 }} />
+                </Tooltip>
+              )}
               {flag.lifecycle && flag.lifecycle !== 'live' && (
                 <Chip size="small" variant="outlined" label={flag.lifecycle} sx={{ ml: 1 }} />
               )}

@@ -42,6 +42,7 @@ function fakeApi(options: { caps: Partial<FlagCapabilities>; degraded?: boolean 
     flags: [
       flag('CAP_AI_ENABLED', [true, false, false]),
       flag('CAP_BILLING_ENABLED', [true, false, false], { stale: true }),
+      flag('CAP_AI_VERSION', [false, false, false], { potentiallyStale: true, lifecycle: 'completed' }),
     ],
   };
   const pending: ChangeRequest[] = [];
@@ -90,6 +91,9 @@ describe('FlagsView', () => {
     expect(screen.queryAllByRole('checkbox')).toHaveLength(0);
     expect(screen.getByLabelText('CAP_AI_ENABLED in development: on')).toBeInTheDocument();
     expect(within(screen.getByTestId('flag-row-CAP_BILLING_ENABLED')).getByText('stale')).toBeInTheDocument();
+    const aging = within(screen.getByTestId('flag-row-CAP_AI_VERSION'));
+    expect(aging.getByText('potentially stale')).toBeInTheDocument();
+    expect(aging.getByText('completed')).toBeInTheDocument();
     expect(screen.getByText(/changing them is for admins/)).toBeInTheDocument();
   });
 
