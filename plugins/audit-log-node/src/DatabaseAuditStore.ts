@@ -28,7 +28,7 @@ import {
   revealMeta,
   SubjectRefs,
 } from './exportFormats';
-import { ExportChunk, postgresExport } from './postgresExport';
+import { ExportPage, postgresExport } from './postgresExport';
 import { prepareMeta } from './prepareMeta';
 import { ulid } from './ulid';
 
@@ -58,12 +58,7 @@ export interface AuditEventInput {
   correlationId?: string;
 }
 
-/**
- * A part of an export: its bytes and the events it holds. A part written by
- * PostgreSQL (a large CSV) holds no count: the last part carries the count
- * and the first and last sequence numbers of the whole export.
- */
-export type ExportPage = ExportChunk;
+export type { ExportPage };
 
 /** The stored row. */
 interface EventRow {

@@ -3,10 +3,11 @@ import { AuditEvent } from '@internal/backstage-plugin-audit-log-common';
 /** The formats an export is written in. */
 export type AuditExportFormat = 'csv' | 'ndjson';
 
-export const CSV_COLUMNS = [
+/** A stored row as an array, in this order of columns. */
+export const EXPORT_COLUMNS = [
   'seq',
   'id',
-  'timestamp',
+  'ts',
   'actor',
   'actor_type',
   'real_actor',
@@ -26,6 +27,9 @@ export const CSV_COLUMNS = [
   'prev_hash',
   'hash',
 ] as const;
+
+/** The CSV header: the stored columns, with `ts` named `timestamp`. */
+export const CSV_COLUMNS: ReadonlyArray<string> = EXPORT_COLUMNS.map(c => (c === 'ts' ? 'timestamp' : c));
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
@@ -103,31 +107,6 @@ export function ndjsonRow(event: AuditEvent): string {
 // no event objects, meta passed through as the JSON text it is stored as.
 // DatabaseAuditStore.test.ts checks they equal csvRow / ndjsonRow of the
 // events the store reads.
-
-/** A stored row as an array, in this order of columns. */
-export const EXPORT_COLUMNS = [
-  'seq',
-  'id',
-  'ts',
-  'actor',
-  'actor_type',
-  'real_actor',
-  'ip',
-  'user_agent',
-  'plugin',
-  'action',
-  'severity',
-  'target',
-  'outcome',
-  'error',
-  'method',
-  'path',
-  'meta',
-  'meta_truncated',
-  'correlation_id',
-  'prev_hash',
-  'hash',
-] as const;
 
 export type ExportRow = unknown[];
 

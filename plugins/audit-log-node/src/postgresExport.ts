@@ -2,8 +2,12 @@ import { Knex } from 'knex';
 import { Client, escapeLiteral } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
-/** A chunk of an export: bytes, and at the end the rows they held. */
-export interface ExportChunk {
+/**
+ * A part of an export: its bytes and the events it holds. A part written by
+ * PostgreSQL holds no count: the last part carries the count and the first
+ * and last sequence numbers of the whole export.
+ */
+export interface ExportPage {
   data: string | Buffer;
   rowCount: number;
   firstSeq?: number;
@@ -58,7 +62,7 @@ function target(): string {
  * the same columns, the same pseudonym lookups, the same neutralised cells
  * (DatabaseAuditStore.test.ts compares the two byte for byte).
  */
-export function csvSelect(filtered: string): string {
+function csvSelect(filtered: string): string {
   // id, ts, actor type, severity, outcome, correlation id and the hashes
   // are of a kind the store checks or writes itself (letters, digits, an ISO
   // time, hex): no cell of theirs can start a formula or be empty
@@ -162,7 +166,7 @@ function ndjsonLine(q: Quote): string {
  * level into the next, which would compute its columns once per use; the
  * ORDER BY inside keeps the rows in index order instead of sorting them.)
  */
-export function ndjsonSelect(filtered: string): string {
+function ndjsonSelect(filtered: string): string {
   const all = `concat(${ESCAPED.map(c => `e.${c}`).join(', ')})`;
   return `SELECT e.seq, CASE WHEN e.plain THEN ${ndjsonLine(plain)} ELSE ${ndjsonLine(json)} END
     FROM (
@@ -190,7 +194,7 @@ export function ndjsonSelect(filtered: string): string {
  * length) is dropped, the lines copied out whole. Keeps the part of a row
  * that a chunk cuts off for the next chunk.
  */
-export class CopyBinaryLines {
+class CopyBinaryLines {
   rows = 0;
   firstSeq?: number;
   lastSeq?: number;
@@ -273,7 +277,7 @@ export async function* postgresExport(
   db: Knex,
   filtered: Knex.QueryBuilder,
   format: 'csv' | 'ndjson',
-): AsyncGenerator<ExportChunk> {
+): AsyncGenerator<ExportPage> {
   const native = filtered.toSQL().toNative();
   const where = inlineBindings(native.sql, native.bindings as unknown[]);
   const client = new Client(db.client.connectionSettings);

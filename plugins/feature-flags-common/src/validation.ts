@@ -26,18 +26,9 @@ export function isFlagType(value: unknown): value is (typeof FLAG_TYPES)[number]
 }
 
 /** Operators that compare against one `value` rather than a list of `values`. */
-export const SINGLE_VALUE_OPERATORS: ReadonlyArray<string> = [
-  'NUM_EQ',
-  'NUM_GT',
-  'NUM_GTE',
-  'NUM_LT',
-  'NUM_LTE',
-  'DATE_AFTER',
-  'DATE_BEFORE',
-  'SEMVER_EQ',
-  'SEMVER_GT',
-  'SEMVER_LT',
-];
+export const SINGLE_VALUE_OPERATORS: ReadonlyArray<string> = CONSTRAINT_OPERATORS.filter(op =>
+  /^(NUM|DATE|SEMVER)_/.test(op),
+);
 
 /** The capability flag names of the StackPro pattern: CAP_<NAME>_ENABLED, _VERSION, _DEGRADED. */
 export const CAPABILITY_FLAG_PATTERN = /^CAP_([A-Z0-9]+(?:_[A-Z0-9]+)*)_(ENABLED|VERSION|DEGRADED)$/;
