@@ -1,0 +1,545 @@
+import { csvCell, EXPORT_COLUMNS, revealMeta, SubjectRefs } from './exportFormats';
+
+// The records of exportFormats.ts csvLineOfRow / ndjsonLineOfRow, written
+// byte by byte from the rows of a binary COPY of EXPORT_COLUMNS: the stored
+// bytes are copied as they are wherever the format needs no escaping (almost
+// every value), and only the rare value that does is decoded and written
+// through the string functions. DatabaseAuditStore.test.ts checks the bytes
+// against csvRow / ndjsonRow.
+
+const FIELDS = EXPORT_COLUMNS.length;
+const at = (column: (typeof EXPORT_COLUMNS)[number]) => EXPORT_COLUMNS.indexOf(column);
+const SEQ = at('seq');
+const ID = at('id');
+const TS = at('ts');
+const ACTOR = at('actor');
+const ACTOR_TYPE = at('actor_type');
+const REAL_ACTOR = at('real_actor');
+const IP = at('ip');
+const USER_AGENT = at('user_agent');
+const PLUGIN = at('plugin');
+const ACTION = at('action');
+const SEVERITY = at('severity');
+const TARGET = at('target');
+const OUTCOME = at('outcome');
+const ERROR = at('error');
+const METHOD = at('method');
+const PATH = at('path');
+const META = at('meta');
+const META_TRUNCATED = at('meta_truncated');
+const CORRELATION_ID = at('correlation_id');
+const PREV_HASH = at('prev_hash');
+const HASH = at('hash');
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+const SUBJECT = bytes('subject:');
+const SUBJECT_IN_META = bytes('"subject:');
+/** Horspool's shifts for `"subject:`, by the byte ending a window. */
+const SUBJECT_IN_META_SHIFT = new Uint8Array(256).fill(SUBJECT_IN_META.length);
+for (let j = 0; j < SUBJECT_IN_META.length - 1; j++) {
+  SUBJECT_IN_META_SHIFT[SUBJECT_IN_META[j]] = SUBJECT_IN_META.length - 1 - j;
+}
+/** Export bytes are written into slabs of this size (see reserve). */
+const SLAB_BYTES = 2 << 20;
+
+/** The start of a binary COPY, as latin1. */
+const COPY_SIGNATURE = 'PGCOPY\n\xff\r\n\0';
+
+/** A person's ref, as JSON and as a CSV cell. */
+interface Person {
+  json: Buffer;
+  csv: Buffer;
+}
+
+/**
+ * Turns the chunks of `COPY (SELECT <EXPORT_COLUMNS> ...) TO STDOUT WITH
+ * (FORMAT binary)` into export bytes, whatever the chunks' boundaries (the
+ * part of a row a chunk cuts off waits for the next chunk). Counts the rows
+ * and keeps the first and last sequence numbers.
+ */
+abstract class CopyRowWriter {
+  rows = 0;
+  firstSeq?: number;
+  lastSeq?: number;
+  /** The COPY's trailer came: every row is in. */
+  finished = false;
+
+  protected input: Buffer = Buffer.alloc(0);
+  /** Where each field of the current row starts in `input`, and its length (-1: null). */
+  protected readonly start = new Int32Array(FIELDS);
+  protected readonly length = new Int32Array(FIELDS);
+  protected out: Buffer = Buffer.alloc(0);
+  /** Where this chunk's output starts in `out`, and where the next byte goes. */
+  private outStart = 0;
+  protected pos = 0;
+  protected readonly people = new Map<string, Person>();
+  private readonly subjects: SubjectRefs = new Map();
+  private longestPerson = 0;
+  private pending: Buffer = Buffer.alloc(0);
+  private headerRead = false;
+  /** `people`: subject id to entity ref, for the people not erased. */
+  constructor(people: Iterable<[string, string]>) {
+    for (const [id, ref] of people) {
+      this.subjects.set(id, ref);
+      const person = { json: bytes(JSON.stringify(ref)), csv: bytes(csvCell(ref)) };
+      this.people.set(id, person);
+      this.longestPerson = Math.max(this.longestPerson, person.json.length, person.csv.length);
+    }
+  }
+
+  /** The export bytes of the rows this chunk completes. */
+  push(chunk: Buffer): Buffer {
+    this.outStart = this.pos;
+    let from = 0;
+    if (this.pending.length) {
+      // the row the last chunk cut off, joined with as much of this chunk
+      // as it needs (not all of it: a join copies)
+      const pending = this.pending;
+      for (let take = Math.min(chunk.length, 4096); ; take = Math.min(chunk.length, 8 * take)) {
+        const joint = Buffer.concat([pending, chunk.subarray(0, take)]);
+        const stop = this.writeRows(joint, 0);
+        if (stop > pending.length) {
+          from = stop - pending.length;
+          break;
+        }
+        if (take === chunk.length) {
+          this.pending = joint;
+          return this.out.subarray(this.outStart, this.pos);
+        }
+      }
+    }
+    const stop = this.finished ? chunk.length : this.writeRows(chunk, from);
+    // a copy: a slice would keep the whole chunk alive
+    this.pending = Buffer.from(chunk.subarray(stop));
+    return this.out.subarray(this.outStart, this.pos);
+  }
+
+  /**
+   * Writes the complete rows of `input` from `pos` on (after the COPY's
+   * header, the first time); returns where the first incomplete one starts.
+   */
+  private writeRows(input: Buffer, from: number): number {
+    this.input = input;
+    let pos = from;
+    if (!this.headerRead) {
+      // PGCOPY\n\377\r\n\0, flags, header extension length, extension
+      if (input.length - pos < 19) return pos;
+      if (input.toString('latin1', pos, pos + 11) !== COPY_SIGNATURE) {
+        throw new Error('The database did not answer COPY in binary format');
+      }
+      const extension = input.readUInt32BE(pos + 15);
+      if (input.length - pos < 19 + extension) return pos;
+      pos += 19 + extension;
+      this.headerRead = true;
+    }
+    const { start, length } = this;
+    rows: while (!this.finished && input.length - pos >= 2) {
+      const fields = input.readInt16BE(pos);
+      if (fields === -1) {
+        this.finished = true;
+        pos += 2;
+        break;
+      }
+      if (fields !== FIELDS) throw new Error(`COPY sent a row of ${fields} fields, expected ${FIELDS}`);
+      let p = pos + 2;
+      for (let i = 0; i < FIELDS; i++) {
+        if (input.length - p < 4) break rows;
+        const n = input.readInt32BE(p);
+        p += 4;
+        start[i] = p;
+        length[i] = n;
+        if (n > 0) {
+          if (input.length - p < n) break rows;
+          p += n;
+        }
+      }
+      // room for the row however it is escaped (the rare value decoded and
+      // written as a string makes its own room)
+      this.reserve(6 * (p - pos) + 4 * this.longestPerson + 512);
+      const seq = input.readUInt32BE(start[SEQ]) * 0x1_0000_0000 + input.readUInt32BE(start[SEQ] + 4);
+      this.writeRow(seq);
+      this.firstSeq ??= seq;
+      this.lastSeq = seq;
+      this.rows += 1;
+      pos = p;
+    }
+    return pos;
+  }
+
+  protected abstract writeRow(seq: number): void;
+
+  /**
+   * Room for this many more bytes of output. The output of every chunk is
+   * a part of a slab of a few megabytes (one allocation serves many
+   * chunks); a part that outgrows its slab moves to a new one.
+   */
+  private reserve(bytesNeeded: number) {
+    if (this.pos + bytesNeeded <= this.out.length) return;
+    const written = this.pos - this.outStart;
+    const slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (written + bytesNeeded)));
+    this.out.copy(slab, 0, this.outStart, this.pos);
+    this.out = slab;
+    this.outStart = 0;
+    this.pos = written;
+  }
+
+  /** A constant (ASCII). */
+  protected ascii(constant: Buffer) {
+    const out = this.out;
+    let o = this.pos;
+    for (let i = 0; i < constant.length; i++) out[o++] = constant[i];
+    this.pos = o;
+  }
+
+  protected byte(b: number) {
+    this.out[this.pos++] = b;
+  }
+
+  /** Bytes of the input, as they are. */
+  protected copy(from: number, count: number) {
+    if (count > 48) {
+      this.input.copy(this.out, this.pos, from, from + count);
+      this.pos += count;
+      return;
+    }
+    const input = this.input;
+    const out = this.out;
+    let o = this.pos;
+    for (let i = from, end = from + count; i < end; i++) out[o++] = input[i];
+    this.pos = o;
+  }
+
+  protected text(s: string) {
+    this.reserve(3 * s.length);
+    this.pos += this.out.write(s, this.pos, 'utf8');
+  }
+
+  protected decode(from: number, count: number): string {
+    return this.input.toString('utf8', from, from + count);
+  }
+
+  protected number(value: number) {
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    let o = this.pos + digits;
+    this.pos = o;
+    let rest = value;
+    do {
+      this.out[--o] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
+  }
+
+  /** Whether a field (not null, not empty) starts with `subject:`: a pseudonym. */
+  protected isSubject(field: number): boolean {
+    const n = this.length[field];
+    if (n < SUBJECT.length) return false;
+    const from = this.start[field];
+    for (let i = 0; i < SUBJECT.length; i++) if (this.input[from + i] !== SUBJECT[i]) return false;
+    return true;
+  }
+
+  /** The subject id of a pseudonym field. */
+  protected subjectId(field: number): string {
+    return this.decode(this.start[field] + SUBJECT.length, this.length[field] - SUBJECT.length);
+  }
+
+  /**
+   * Whether the meta field holds `"subject:` (a pseudonym), searched for
+   * Horspool's way: the window's last byte says how far the next window
+   * can start, so most bytes are never read.
+   */
+  protected metaNamesSubject(): boolean {
+    const input = this.input;
+    const from = this.start[META];
+    const end = from + this.length[META];
+    const last = SUBJECT_IN_META.length - 1;
+    for (let i = from + last; i < end; i += SUBJECT_IN_META_SHIFT[input[i]]) {
+      if (input[i] !== 0x3a) continue; // :
+      let j = 0;
+      while (j < last && input[i - last + j] === SUBJECT_IN_META[j]) j++;
+      if (j === last) return true;
+    }
+    return false;
+  }
+
+  /** The meta text with the pseudonyms of people not erased replaced by their refs. */
+  protected revealedMeta(): string {
+    return revealMeta(this.decode(this.start[META], this.length[META]), this.subjects);
+  }
+}
+
+const JSON_PARTS = {
+  id: bytes('{"id":'),
+  seq: bytes(',"seq":'),
+  timestamp: bytes(',"timestamp":'),
+  actor: bytes(',"actor":'),
+  realActor: bytes(',"realActor":'),
+  type: bytes('{"type":'),
+  ref: bytes(',"ref":'),
+  userRef: bytes('{"type":"user","ref":'),
+  subjectId: bytes(',"subjectId":'),
+  erasedSubjectId: bytes('{"type":"user","subjectId":'),
+  erased: bytes(',"erased":true}'),
+  user: bytes('"user"'),
+  ip: bytes(',"ip":'),
+  userAgent: bytes(',"userAgent":'),
+  plugin: bytes(',"plugin":'),
+  action: bytes(',"action":'),
+  severity: bytes(',"severity":'),
+  target: bytes(',"target":'),
+  outcome: bytes(',"outcome":'),
+  error: bytes(',"error":'),
+  method: bytes(',"request":{"method":'),
+  path: bytes(',"path":'),
+  emptyString: bytes('""'),
+  meta: bytes(',"meta":'),
+  metaTruncated: bytes(',"metaTruncated":'),
+  true: bytes('true'),
+  false: bytes('false'),
+  correlationId: bytes(',"correlationId":'),
+  prevHash: bytes(',"prevHash":'),
+  hash: bytes(',"hash":'),
+};
+
+/** The bytes a JSON string escapes: quote, backslash, control characters. */
+const JSON_ESCAPES = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) JSON_ESCAPES[b] = 1;
+JSON_ESCAPES[0x22] = 1;
+JSON_ESCAPES[0x5c] = 1;
+
+/** NDJSON lines, as ndjsonLineOfRow writes them. */
+export class CopyNdjsonWriter extends CopyRowWriter {
+  protected writeRow(seq: number) {
+    const P = JSON_PARTS;
+    this.ascii(P.id);
+    this.string(ID);
+    this.ascii(P.seq);
+    this.number(seq);
+    this.member(P.timestamp, TS);
+    this.ascii(P.actor);
+    this.actor(ACTOR, ACTOR_TYPE);
+    if (this.length[REAL_ACTOR] > 0) {
+      this.ascii(P.realActor);
+      this.actor(REAL_ACTOR, -1);
+    }
+    this.member(P.ip, IP);
+    this.member(P.userAgent, USER_AGENT);
+    this.member(P.plugin, PLUGIN);
+    this.member(P.action, ACTION);
+    this.member(P.severity, SEVERITY);
+    this.target();
+    this.member(P.outcome, OUTCOME);
+    this.member(P.error, ERROR);
+    if (this.length[METHOD] > 0) {
+      this.ascii(P.method);
+      this.string(METHOD);
+      this.ascii(P.path);
+      this.string(PATH);
+      this.byte(0x7d); // }
+    }
+    if (this.length[META] > 0) {
+      this.ascii(P.meta);
+      if (this.metaNamesSubject()) this.text(this.revealedMeta());
+      else this.copy(this.start[META], this.length[META]);
+    }
+    this.ascii(P.metaTruncated);
+    this.ascii(this.input[this.start[META_TRUNCATED]] ? P.true : P.false);
+    this.member(P.correlationId, CORRELATION_ID);
+    this.member(P.prevHash, PREV_HASH);
+    this.member(P.hash, HASH);
+    this.byte(0x7d); // }
+    this.byte(0x0a);
+  }
+
+  /** `,"key":<JSON string>`, nothing for null (member). */
+  private member(key: Buffer, field: number) {
+    if (this.length[field] < 0) return;
+    this.ascii(key);
+    this.string(field);
+  }
+
+  /** A field as a JSON string. */
+  private string(field: number) {
+    const n = this.length[field];
+    if (n <= 0) this.ascii(JSON_PARTS.emptyString);
+    else this.stringAt(this.start[field], n);
+  }
+
+  /**
+   * Bytes of the input as a JSON string: copied between quotes, unless they
+   * hold a character JSON escapes (then written as JSON.stringify writes it).
+   */
+  private stringAt(from: number, n: number) {
+    const input = this.input;
+    const out = this.out;
+    let o = this.pos;
+    out[o++] = 0x22;
+    for (let i = from, end = from + n; i < end; i++) {
+      const b = input[i];
+      if (b < 0x20 || b === 0x22 || b === 0x5c) {
+        this.text(JSON.stringify(this.decode(from, n)));
+        return;
+      }
+      out[o++] = b;
+    }
+    out[o++] = 0x22;
+    this.pos = o;
+  }
+
+  /** actorJson: `typeField` -1 for the type "user". */
+  private actor(field: number, typeField: number) {
+    const P = JSON_PARTS;
+    if (!this.isSubject(field)) {
+      this.ascii(P.type);
+      if (typeField < 0) this.ascii(P.user);
+      else this.string(typeField);
+      if (this.length[field] > 0) {
+        this.ascii(P.ref);
+        this.string(field);
+      }
+      this.byte(0x7d);
+      return;
+    }
+    const person = this.people.get(this.subjectId(field));
+    if (person) {
+      this.ascii(P.userRef);
+      this.copyPerson(person.json);
+      this.ascii(P.subjectId);
+      this.subjectIdString(field);
+      this.byte(0x7d);
+    } else {
+      this.ascii(P.erasedSubjectId);
+      this.subjectIdString(field);
+      this.ascii(P.erased);
+    }
+  }
+
+  private subjectIdString(field: number) {
+    this.stringAt(this.start[field] + SUBJECT.length, this.length[field] - SUBJECT.length);
+  }
+
+  private copyPerson(person: Buffer) {
+    person.copy(this.out, this.pos);
+    this.pos += person.length;
+  }
+
+  /** targetText: a known person's ref for a pseudonym, else the field. */
+  private target() {
+    if (this.length[TARGET] < 0) return;
+    this.ascii(JSON_PARTS.target);
+    const person = this.isSubject(TARGET) ? this.people.get(this.subjectId(TARGET)) : undefined;
+    if (person) this.copyPerson(person.json);
+    else this.string(TARGET);
+  }
+}
+
+const CSV_PARTS = {
+  user: bytes('user'),
+  true: bytes('true'),
+  false: bytes('false'),
+};
+
+/** CSV records, as csvLineOfRow writes them. */
+export class CopyCsvWriter extends CopyRowWriter {
+  protected writeRow(seq: number) {
+    this.number(seq);
+    this.comma(ID);
+    this.comma(TS);
+    this.byte(0x2c);
+    this.actorCell(ACTOR);
+    this.byte(0x2c);
+    if (this.isSubject(ACTOR)) this.ascii(CSV_PARTS.user);
+    else this.cell(ACTOR_TYPE);
+    this.byte(0x2c);
+    this.actorCell(REAL_ACTOR);
+    this.comma(IP);
+    this.comma(USER_AGENT);
+    this.comma(PLUGIN);
+    this.comma(ACTION);
+    this.comma(SEVERITY);
+    this.byte(0x2c);
+    const person = this.isSubject(TARGET) ? this.people.get(this.subjectId(TARGET)) : undefined;
+    if (person) this.copyCsvPerson(person.csv);
+    else this.cell(TARGET);
+    this.comma(OUTCOME);
+    this.comma(ERROR);
+    this.comma(METHOD);
+    this.byte(0x2c);
+    if (this.length[METHOD] > 0) this.cell(PATH);
+    this.byte(0x2c);
+    if (this.length[META] > 0) {
+      if (this.metaNamesSubject()) this.text(csvCell(this.revealedMeta()));
+      else this.cell(META);
+    }
+    this.byte(0x2c);
+    this.ascii(this.input[this.start[META_TRUNCATED]] ? CSV_PARTS.true : CSV_PARTS.false);
+    this.comma(CORRELATION_ID);
+    this.comma(PREV_HASH);
+    this.comma(HASH);
+    this.byte(0x0a);
+  }
+
+  private comma(field: number) {
+    this.byte(0x2c);
+    this.cell(field);
+  }
+
+  /**
+   * A field as csvCell writes it: nothing for null or empty; a quote before
+   * a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR); in
+   * quotes, with quotes doubled, when it holds a quote, comma, CR or LF.
+   */
+  private cell(field: number) {
+    const n = this.length[field];
+    if (n <= 0) return;
+    const from = this.start[field];
+    const input = this.input;
+    const out = this.out;
+    const first = input[from];
+    const formula = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13;
+    let o = this.pos;
+    if (formula) out[o++] = 0x27; // '
+    for (let i = from, end = from + n; i < end; i++) {
+      const b = input[i];
+      if (b === 0x22 || b === 0x2c || b === 0x0d || b === 0x0a) {
+        this.quotedCell(from, n, formula);
+        return;
+      }
+      out[o++] = b;
+    }
+    this.pos = o;
+  }
+
+  private quotedCell(from: number, n: number, formula: boolean) {
+    const input = this.input;
+    const out = this.out;
+    let o = this.pos;
+    out[o++] = 0x22;
+    if (formula) out[o++] = 0x27;
+    for (let i = from, end = from + n; i < end; i++) {
+      const b = input[i];
+      out[o++] = b;
+      if (b === 0x22) out[o++] = 0x22;
+    }
+    out[o++] = 0x22;
+    this.pos = o;
+  }
+
+  /** actorCell: a known person's ref for a pseudonym, `erased:<id>` for anyone else's. */
+  private actorCell(field: number) {
+    if (!this.isSubject(field)) {
+      this.cell(field);
+      return;
+    }
+    const id = this.subjectId(field);
+    const person = this.people.get(id);
+    if (person) this.copyCsvPerson(person.csv);
+    else this.text(csvCell(`erased:${id}`));
+  }
+
+  private copyCsvPerson(person: Buffer) {
+    person.copy(this.out, this.pos);
+    this.pos += person.length;
+  }
+}
