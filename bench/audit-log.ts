@@ -27,9 +27,9 @@
 //  4. GET /export?format=csv and ndjson from bench/audit-export-server.ts, a
 //     child process running createRouter alone; bytes to /dev/null; the child's
 //     VmRSS every 100 ms (and its process.memoryUsage(), --mem-log). On
-//     PostgreSQL the product has PostgreSQL write the CSV (COPY ... TO STDOUT,
-//     plugins/audit-log-node/src/postgresCsvExport.ts) and Node pass the bytes
-//     on; NDJSON is written by Node from keyset-paged rows. Reference: psql
+//     PostgreSQL the product reads the rows with one binary COPY and writes
+//     the records in Node (plugins/audit-log-node/src/copyExportFormats.ts),
+//     both formats alike. Reference: psql
 //     \copy of the same table, ordered by seq, as CSV to /dev/null (the faster
 //     of two, before and after the exports). An export is given
 //     --export-cap-s; one that has not finished by then is closed and reported

@@ -132,8 +132,7 @@ abstract class CopyRowWriter {
       pos += 19 + extension;
       this.headerRead = true;
     }
-    const { start, length } = this;
-    rows: while (!this.finished && input.length - pos >= 2) {
+    while (!this.finished && input.length - pos >= 2) {
       const fields = input.readInt16BE(pos);
       if (fields === -1) {
         this.finished = true;
@@ -141,22 +140,13 @@ abstract class CopyRowWriter {
         break;
       }
       if (fields !== FIELDS) throw new Error(`COPY sent a row of ${fields} fields, expected ${FIELDS}`);
-      let p = pos + 2;
-      for (let i = 0; i < FIELDS; i++) {
-        if (input.length - p < 4) break rows;
-        const n = input.readInt32BE(p);
-        p += 4;
-        start[i] = p;
-        length[i] = n;
-        if (n > 0) {
-          if (input.length - p < n) break rows;
-          p += n;
-        }
-      }
+      const p = this.readFields(input, pos + 2);
+      if (p === -1) break;
       // room for the row however it is escaped (the rare value decoded and
       // written as a string makes its own room)
       this.reserve(6 * (p - pos) + 4 * this.longestPerson + 512);
-      const seq = input.readUInt32BE(start[SEQ]) * 0x1_0000_0000 + input.readUInt32BE(start[SEQ] + 4);
+      const seqAt = this.start[SEQ];
+      const seq = input.readUInt32BE(seqAt) * 0x1_0000_0000 + input.readUInt32BE(seqAt + 4);
       this.writeRow(seq);
       this.firstSeq ??= seq;
       this.lastSeq = seq;
@@ -164,6 +154,28 @@ abstract class CopyRowWriter {
       pos = p;
     }
     return pos;
+  }
+
+  /**
+   * Where each field of the row whose fields start at `from` is (into
+   * `start` and `length`); returns where the row ends, -1 when the input
+   * ends first.
+   */
+  private readFields(input: Buffer, from: number): number {
+    const { start, length } = this;
+    let p = from;
+    for (let i = 0; i < FIELDS; i++) {
+      if (input.length - p < 4) return -1;
+      const n = input.readInt32BE(p);
+      p += 4;
+      start[i] = p;
+      length[i] = n;
+      if (n > 0) {
+        if (input.length - p < n) return -1;
+        p += n;
+      }
+    }
+    return p;
   }
 
   protected abstract writeRow(seq: number): void;
