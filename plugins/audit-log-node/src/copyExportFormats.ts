@@ -76,6 +76,7 @@ abstract class CopyRowWriter {
   private readonly subjects: SubjectRefs = new Map();
   private longestPerson = 0;
   private pending: Buffer = Buffer.alloc(0);
+  private joined: Buffer = Buffer.allocUnsafe(16 * 1024);
   private headerRead = false;
   /** `people`: subject id to entity ref, for the people not erased. */
   constructor(people: Iterable<[string, string]>) {
@@ -96,14 +97,14 @@ abstract class CopyRowWriter {
       // as it needs (not all of it: a join copies)
       const pending = this.pending;
       for (let take = Math.min(chunk.length, 4096); ; take = Math.min(chunk.length, 8 * take)) {
-        const joint = Buffer.concat([pending, chunk.subarray(0, take)]);
+        const joint = this.join(pending, chunk, take);
         const stop = this.writeRows(joint, 0);
         if (stop > pending.length) {
           from = stop - pending.length;
           break;
         }
         if (take === chunk.length) {
-          this.pending = joint;
+          this.pending = Buffer.from(joint);
           return this.out.subarray(this.outStart, this.pos);
         }
       }
@@ -112,6 +113,19 @@ abstract class CopyRowWriter {
     // a copy: a slice would keep the whole chunk alive
     this.pending = Buffer.from(chunk.subarray(stop));
     return this.out.subarray(this.outStart, this.pos);
+  }
+
+  /**
+   * `pending` followed by the first `take` bytes of `chunk`, in a buffer
+   * kept for joining (a new one for every chunk would cost more than the
+   * copying).
+   */
+  private join(pending: Buffer, chunk: Buffer, take: number): Buffer {
+    const size = pending.length + take;
+    if (this.joined.length < size) this.joined = Buffer.allocUnsafe(Math.max(size, 2 * this.joined.length));
+    pending.copy(this.joined, 0);
+    chunk.copy(this.joined, pending.length, 0, take);
+    return this.joined.subarray(0, size);
   }
 
   /**
