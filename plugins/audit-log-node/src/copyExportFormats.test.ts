@@ -68,8 +68,12 @@ const rows: ExportRow[] = [
   row(9, { meta: `["subject:${KNOWN}"]`, meta_truncated: true }),
   row(10, { meta: `{"almost":"subject:${KNOWN.slice(0, 20)}","quote":"\\"subject","colon":"subject:"}` }),
   row(11, { meta: `{"blob":"${'x'.repeat(70_000)}","tail":"subject:${KNOWN}"}` }),
-  row(12, { actor: 'f00dfeed', actor_type: 'user', real_actor: 'user:default/"odd"', ip: 'unit\u001fseparator', error: 'a\\b' }),
-  row(13, { actor: 'subject:f00dfeed-0000-4000-8000-000000000001', target: 'subject:f00dfeed-0000-4000-8000-000000000001' }),
+  row(12, { actor: 'f00dfeed', actor_type: 'user', real_actor: 'user:default/"odd"', ip: 'unit\u001fseparator', error: 'path C:\\dir', user_agent: 'abcd\\' }),
+  row(13, {
+    actor: 'subject:f00dfeed-0000-4000-8000-000000000001',
+    target: 'subject:f00dfeed-0000-4000-8000-000000000001',
+    error: 'first line\nsecond line',
+  }),
   row(14, { actor: 'subject:', target: 'subject:x"y' }),
   row(2 ** 40 + 7),
 ];

@@ -65,10 +65,12 @@ abstract class CopyRowWriter {
   finished = false;
 
   protected input: Buffer = Buffer.alloc(0);
+  protected inputView = new DataView(new ArrayBuffer(0));
   /** Where each field of the current row starts in `input`, and its length (-1: null). */
   protected readonly start = new Int32Array(FIELDS);
   protected readonly length = new Int32Array(FIELDS);
   protected out: Buffer = Buffer.alloc(0);
+  protected outView = new DataView(new ArrayBuffer(0));
   /** Where this chunk's output starts in `out`, and where the next byte goes. */
   private outStart = 0;
   protected pos = 0;
@@ -134,6 +136,7 @@ abstract class CopyRowWriter {
    */
   private writeRows(input: Buffer, from: number): number {
     this.input = input;
+    this.inputView = new DataView(input.buffer, input.byteOffset, input.length);
     let pos = from;
     if (!this.headerRead) {
       // PGCOPY\n\377\r\n\0, flags, header extension length, extension
@@ -147,7 +150,7 @@ abstract class CopyRowWriter {
       this.headerRead = true;
     }
     while (!this.finished && input.length - pos >= 2) {
-      const fields = input.readInt16BE(pos);
+      const fields = this.inputView.getInt16(pos);
       if (fields === -1) {
         this.finished = true;
         pos += 2;
@@ -160,7 +163,7 @@ abstract class CopyRowWriter {
       // written as a string makes its own room)
       this.reserve(6 * (p - pos) + 4 * this.longestPerson + 512);
       const seqAt = this.start[SEQ];
-      const seq = input.readUInt32BE(seqAt) * 0x1_0000_0000 + input.readUInt32BE(seqAt + 4);
+      const seq = this.inputView.getUint32(seqAt) * 0x1_0000_0000 + this.inputView.getUint32(seqAt + 4);
       this.writeRow(seq);
       this.firstSeq ??= seq;
       this.lastSeq = seq;
@@ -176,11 +179,11 @@ abstract class CopyRowWriter {
    * ends first.
    */
   private readFields(input: Buffer, from: number): number {
-    const { start, length } = this;
+    const { start, length, inputView } = this;
     let p = from;
     for (let i = 0; i < FIELDS; i++) {
       if (input.length - p < 4) return -1;
-      const n = input.readInt32BE(p);
+      const n = inputView.getInt32(p);
       p += 4;
       start[i] = p;
       length[i] = n;
@@ -205,6 +208,7 @@ abstract class CopyRowWriter {
     const slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * (written + bytesNeeded)));
     this.out.copy(slab, 0, this.outStart, this.pos);
     this.out = slab;
+    this.outView = new DataView(slab.buffer, slab.byteOffset, slab.length);
     this.outStart = 0;
     this.pos = written;
   }
@@ -245,14 +249,19 @@ abstract class CopyRowWriter {
   }
 
   protected number(value: number) {
+    if (value > 0x7fffffff) {
+      this.ascii(Buffer.from(String(value)));
+      return;
+    }
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits += 1;
     let o = this.pos + digits;
     this.pos = o;
     let rest = value;
     do {
-      this.out[--o] = 48 + (rest % 10);
-      rest = Math.floor(rest / 10);
+      const tenth = (rest / 10) | 0;
+      this.out[--o] = 48 + rest - 10 * tenth;
+      rest = tenth;
     } while (rest > 0);
   }
 
@@ -399,9 +408,27 @@ export class CopyNdjsonWriter extends CopyRowWriter {
   private stringAt(from: number, n: number) {
     const input = this.input;
     const out = this.out;
+    const view = this.inputView;
+    const outView = this.outView;
     let o = this.pos;
     out[o++] = 0x22;
-    for (let i = from, end = from + n; i < end; i++) {
+    let i = from;
+    const end = from + n;
+    // four bytes at a time: is one of them below 0x20, a quote or a backslash
+    for (; i + 4 <= end; i += 4, o += 4) {
+      const v = view.getUint32(i, true);
+      const quote = v ^ 0x22222222;
+      const backslash = v ^ 0x5c5c5c5c;
+      if (
+        (((v - 0x20202020) & ~v) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) &
+        0x80808080
+      ) {
+        this.text(JSON.stringify(this.decode(from, n)));
+        return;
+      }
+      outView.setUint32(o, v, true);
+    }
+    for (; i < end; i++) {
       const b = input[i];
       if (b < 0x20 || b === 0x22 || b === 0x5c) {
         this.text(JSON.stringify(this.decode(from, n)));
@@ -522,11 +549,34 @@ export class CopyCsvWriter extends CopyRowWriter {
     const from = this.start[field];
     const input = this.input;
     const out = this.out;
+    const view = this.inputView;
+    const outView = this.outView;
     const first = input[from];
     const formula = first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13;
     let o = this.pos;
     if (formula) out[o++] = 0x27; // '
-    for (let i = from, end = from + n; i < end; i++) {
+    let i = from;
+    const end = from + n;
+    // four bytes at a time: is one of them a quote, a comma, a CR or a LF
+    for (; i + 4 <= end; i += 4, o += 4) {
+      const v = view.getUint32(i, true);
+      const quote = v ^ 0x22222222;
+      const comma = v ^ 0x2c2c2c2c;
+      const cr = v ^ 0x0d0d0d0d;
+      const lf = v ^ 0x0a0a0a0a;
+      if (
+        (((quote - 0x01010101) & ~quote) |
+          ((comma - 0x01010101) & ~comma) |
+          ((cr - 0x01010101) & ~cr) |
+          ((lf - 0x01010101) & ~lf)) &
+        0x80808080
+      ) {
+        this.quotedCell(from, n, formula);
+        return;
+      }
+      outView.setUint32(o, v, true);
+    }
+    for (; i < end; i++) {
       const b = input[i];
       if (b === 0x22 || b === 0x2c || b === 0x0d || b === 0x0a) {
         this.quotedCell(from, n, formula);
@@ -540,11 +590,26 @@ export class CopyCsvWriter extends CopyRowWriter {
   private quotedCell(from: number, n: number, formula: boolean) {
     const input = this.input;
     const out = this.out;
+    const view = this.inputView;
+    const outView = this.outView;
     let o = this.pos;
     out[o++] = 0x22;
     if (formula) out[o++] = 0x27;
-    for (let i = from, end = from + n; i < end; i++) {
-      const b = input[i];
+    let i = from;
+    const end = from + n;
+    while (i < end) {
+      // four bytes at once where none is a quote (a quote is written twice)
+      if (i + 4 <= end) {
+        const v = view.getUint32(i, true);
+        const quote = v ^ 0x22222222;
+        if ((((quote - 0x01010101) & ~quote) & 0x80808080) === 0) {
+          outView.setUint32(o, v, true);
+          i += 4;
+          o += 4;
+          continue;
+        }
+      }
+      const b = input[i++];
       out[o++] = b;
       if (b === 0x22) out[o++] = 0x22;
     }
