@@ -65,12 +65,12 @@ abstract class CopyRowWriter {
   finished = false;
 
   protected input: Buffer = Buffer.alloc(0);
-  protected inputView = new DataView(new ArrayBuffer(0));
+  protected inputView: DataView = new DataView(new ArrayBuffer(0));
   /** Where each field of the current row starts in `input`, and its length (-1: null). */
   protected readonly start = new Int32Array(FIELDS);
   protected readonly length = new Int32Array(FIELDS);
   protected out: Buffer = Buffer.alloc(0);
-  protected outView = new DataView(new ArrayBuffer(0));
+  protected outView: DataView = new DataView(new ArrayBuffer(0));
   /** Where this chunk's output starts in `out`, and where the next byte goes. */
   private outStart = 0;
   protected pos = 0;
