@@ -23,7 +23,9 @@
 //     each, round-robin so that load affects all alike; a filter is cut short
 //     after 60 s of its own time (the table then says how many runs). Before
 //     timing: VACUUM (ANALYZE) audit_events, the state autovacuum leaves a
-//     table in. Slow filters get EXPLAIN (ANALYZE, BUFFERS) of every statement.
+//     table in, and a CHECKPOINT, so that the fill's writes are not flushed
+//     during the timed phases. Slow filters get EXPLAIN (ANALYZE, BUFFERS) of
+//     every statement.
 //  4. GET /export?format=csv and ndjson from bench/audit-export-server.ts, a
 //     child process running createRouter alone; bytes to /dev/null; the child's
 //     VmRSS every 100 ms (and its process.memoryUsage(), --mem-log). On
@@ -665,6 +667,15 @@ async function fill(k: Knex, store: DatabaseAuditStore) {
   const v0 = now();
   await k.raw('VACUUM (ANALYZE) audit_events');
   log(`VACUUM (ANALYZE) audit_events: ${((now() - v0) / 1000).toFixed(1)} s`);
+  // the fill wrote gigabytes of WAL: a checkpoint still spreading its writes
+  // would land in whichever phase comes next, so it finishes here
+  const c0 = now();
+  try {
+    await k.raw('CHECKPOINT');
+    log(`CHECKPOINT: ${((now() - c0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    log(`CHECKPOINT refused (${(e as Error).message}); the phases may share the machine with one`);
+  }
 }
 
 // ---- 3. queries -----------------------------------------------------------------
