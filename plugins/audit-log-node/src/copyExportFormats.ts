@@ -4,8 +4,9 @@ import { csvCell, EXPORT_COLUMNS, revealMeta, SubjectRefs } from './exportFormat
 // byte by byte from the rows of a binary COPY of EXPORT_COLUMNS: the stored
 // bytes are copied as they are wherever the format needs no escaping (almost
 // every value), and only the rare value that does is decoded and written
-// through the string functions. DatabaseAuditStore.test.ts checks the bytes
-// against csvRow / ndjsonRow.
+// through the string functions. copyExportFormats.test.ts checks the bytes
+// against csvLineOfRow / ndjsonLineOfRow for COPY streams cut anywhere, and
+// DatabaseAuditStore.test.ts against csvRow / ndjsonRow through the store.
 
 const FIELDS = EXPORT_COLUMNS.length;
 const at = (column: (typeof EXPORT_COLUMNS)[number]) => EXPORT_COLUMNS.indexOf(column);
@@ -80,6 +81,7 @@ abstract class CopyRowWriter {
   private pending: Buffer = Buffer.alloc(0);
   private joined: Buffer = Buffer.allocUnsafe(16 * 1024);
   private headerRead = false;
+
   /** `people`: subject id to entity ref, for the people not erased. */
   constructor(people: Iterable<[string, string]>) {
     for (const [id, ref] of people) {
