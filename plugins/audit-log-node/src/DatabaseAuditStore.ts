@@ -529,7 +529,7 @@ export class DatabaseAuditStore {
     pageSize = EXPORT_PAGE,
   ): AsyncGenerator<ExportPage> {
     if (this.isPostgres) {
-      // PostgreSQL writes the lines itself, several times faster than Node
+      // one binary COPY; the records are written from its bytes as it streams
       const where = await this.compileFilter(filter);
       const filtered = this.db('audit_events');
       where(filtered);

@@ -43,6 +43,31 @@ for (let j = 0; j < SUBJECT_IN_META.length - 1; j++) {
 /** Export bytes are written into slabs of this size (see reserve). */
 const SLAB_BYTES = 2 << 20;
 
+/** A byte four times over, as one 32-bit word. */
+const fourTimes = (b: number) => b * 0x01010101;
+const QUOTES = fourTimes(0x22);
+const BACKSLASHES = fourTimes(0x5c);
+const COMMAS = fourTimes(0x2c);
+const CRS = fourTimes(0x0d);
+const LFS = fourTimes(0x0a);
+
+/** Whether one of the four bytes of `word` is the byte `byteFourTimes` holds four times. */
+function holds(word: number, byteFourTimes: number): boolean {
+  const x = word ^ byteFourTimes;
+  return ((x - 0x01010101) & ~x & 0x80808080) !== 0;
+}
+
+/**
+ * Whether one of the four bytes of `word` is one JSON escapes: a control
+ * character (below 0x20), a quote or a backslash.
+ */
+function holdsJsonEscape(word: number): boolean {
+  const quote = word ^ QUOTES;
+  const backslash = word ^ BACKSLASHES;
+  const flags = ((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
+  return (flags & 0x80808080) !== 0;
+}
+
 /** The start of a binary COPY, as latin1. */
 const COPY_SIGNATURE = 'PGCOPY\n\xff\r\n\0';
 
@@ -215,12 +240,9 @@ abstract class CopyRowWriter {
     this.pos = written;
   }
 
-  /** A constant (ASCII). */
-  protected ascii(constant: Buffer) {
-    const out = this.out;
-    let o = this.pos;
-    for (let i = 0; i < constant.length; i++) out[o++] = constant[i];
-    this.pos = o;
+  /** Bytes ready to go: a constant, a person's ref. */
+  protected put(ready: Buffer) {
+    this.copyFrom(ready, 0, ready.length);
   }
 
   protected byte(b: number) {
@@ -229,15 +251,19 @@ abstract class CopyRowWriter {
 
   /** Bytes of the input, as they are. */
   protected copy(from: number, count: number) {
+    this.copyFrom(this.input, from, count);
+  }
+
+  private copyFrom(source: Buffer, from: number, count: number) {
     if (count > 48) {
-      this.input.copy(this.out, this.pos, from, from + count);
+      // a native copy costs a call; a short run is cheaper byte by byte
+      source.copy(this.out, this.pos, from, from + count);
       this.pos += count;
       return;
     }
-    const input = this.input;
     const out = this.out;
     let o = this.pos;
-    for (let i = from, end = from + count; i < end; i++) out[o++] = input[i];
+    for (let i = from, end = from + count; i < end; i++) out[o++] = source[i];
     this.pos = o;
   }
 
@@ -252,7 +278,7 @@ abstract class CopyRowWriter {
 
   protected number(value: number) {
     if (value > 0x7fffffff) {
-      this.ascii(Buffer.from(String(value)));
+      this.put(Buffer.from(String(value)));
       return;
     }
     let digits = 1;
@@ -349,15 +375,15 @@ JSON_ESCAPES[0x5c] = 1;
 export class CopyNdjsonWriter extends CopyRowWriter {
   protected writeRow(seq: number) {
     const P = JSON_PARTS;
-    this.ascii(P.id);
+    this.put(P.id);
     this.string(ID);
-    this.ascii(P.seq);
+    this.put(P.seq);
     this.number(seq);
     this.member(P.timestamp, TS);
-    this.ascii(P.actor);
+    this.put(P.actor);
     this.actor(ACTOR, ACTOR_TYPE);
     if (this.length[REAL_ACTOR] > 0) {
-      this.ascii(P.realActor);
+      this.put(P.realActor);
       this.actor(REAL_ACTOR, -1);
     }
     this.member(P.ip, IP);
@@ -369,19 +395,19 @@ export class CopyNdjsonWriter extends CopyRowWriter {
     this.member(P.outcome, OUTCOME);
     this.member(P.error, ERROR);
     if (this.length[METHOD] > 0) {
-      this.ascii(P.method);
+      this.put(P.method);
       this.string(METHOD);
-      this.ascii(P.path);
+      this.put(P.path);
       this.string(PATH);
       this.byte(0x7d); // }
     }
     if (this.length[META] > 0) {
-      this.ascii(P.meta);
+      this.put(P.meta);
       if (this.metaNamesSubject()) this.text(this.revealedMeta());
       else this.copy(this.start[META], this.length[META]);
     }
-    this.ascii(P.metaTruncated);
-    this.ascii(this.input[this.start[META_TRUNCATED]] ? P.true : P.false);
+    this.put(P.metaTruncated);
+    this.put(this.input[this.start[META_TRUNCATED]] ? P.true : P.false);
     this.member(P.correlationId, CORRELATION_ID);
     this.member(P.prevHash, PREV_HASH);
     this.member(P.hash, HASH);
@@ -392,14 +418,14 @@ export class CopyNdjsonWriter extends CopyRowWriter {
   /** `,"key":<JSON string>`, nothing for null (member). */
   private member(key: Buffer, field: number) {
     if (this.length[field] < 0) return;
-    this.ascii(key);
+    this.put(key);
     this.string(field);
   }
 
   /** A field as a JSON string. */
   private string(field: number) {
     const n = this.length[field];
-    if (n <= 0) this.ascii(JSON_PARTS.emptyString);
+    if (n <= 0) this.put(JSON_PARTS.emptyString);
     else this.stringAt(this.start[field], n);
   }
 
@@ -419,12 +445,7 @@ export class CopyNdjsonWriter extends CopyRowWriter {
     // four bytes at a time: is one of them below 0x20, a quote or a backslash
     for (; i + 4 <= end; i += 4, o += 4) {
       const v = view.getUint32(i, true);
-      const quote = v ^ 0x22222222;
-      const backslash = v ^ 0x5c5c5c5c;
-      if (
-        (((v - 0x20202020) & ~v) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) &
-        0x80808080
-      ) {
+      if (holdsJsonEscape(v)) {
         this.text(JSON.stringify(this.decode(from, n)));
         return;
       }
@@ -446,11 +467,11 @@ export class CopyNdjsonWriter extends CopyRowWriter {
   private actor(field: number, typeField: number) {
     const P = JSON_PARTS;
     if (!this.isSubject(field)) {
-      this.ascii(P.type);
-      if (typeField < 0) this.ascii(P.user);
+      this.put(P.type);
+      if (typeField < 0) this.put(P.user);
       else this.string(typeField);
       if (this.length[field] > 0) {
-        this.ascii(P.ref);
+        this.put(P.ref);
         this.string(field);
       }
       this.byte(0x7d);
@@ -458,15 +479,15 @@ export class CopyNdjsonWriter extends CopyRowWriter {
     }
     const person = this.people.get(this.subjectId(field));
     if (person) {
-      this.ascii(P.userRef);
-      this.copyPerson(person.json);
-      this.ascii(P.subjectId);
+      this.put(P.userRef);
+      this.put(person.json);
+      this.put(P.subjectId);
       this.subjectIdString(field);
       this.byte(0x7d);
     } else {
-      this.ascii(P.erasedSubjectId);
+      this.put(P.erasedSubjectId);
       this.subjectIdString(field);
-      this.ascii(P.erased);
+      this.put(P.erased);
     }
   }
 
@@ -474,17 +495,13 @@ export class CopyNdjsonWriter extends CopyRowWriter {
     this.stringAt(this.start[field] + SUBJECT.length, this.length[field] - SUBJECT.length);
   }
 
-  private copyPerson(person: Buffer) {
-    person.copy(this.out, this.pos);
-    this.pos += person.length;
-  }
 
   /** targetText: a known person's ref for a pseudonym, else the field. */
   private target() {
     if (this.length[TARGET] < 0) return;
-    this.ascii(JSON_PARTS.target);
+    this.put(JSON_PARTS.target);
     const person = this.isSubject(TARGET) ? this.people.get(this.subjectId(TARGET)) : undefined;
-    if (person) this.copyPerson(person.json);
+    if (person) this.put(person.json);
     else this.string(TARGET);
   }
 }
@@ -504,7 +521,7 @@ export class CopyCsvWriter extends CopyRowWriter {
     this.byte(0x2c);
     this.actorCell(ACTOR);
     this.byte(0x2c);
-    if (this.isSubject(ACTOR)) this.ascii(CSV_PARTS.user);
+    if (this.isSubject(ACTOR)) this.put(CSV_PARTS.user);
     else this.cell(ACTOR_TYPE);
     this.byte(0x2c);
     this.actorCell(REAL_ACTOR);
@@ -515,7 +532,7 @@ export class CopyCsvWriter extends CopyRowWriter {
     this.comma(SEVERITY);
     this.byte(0x2c);
     const person = this.isSubject(TARGET) ? this.people.get(this.subjectId(TARGET)) : undefined;
-    if (person) this.copyCsvPerson(person.csv);
+    if (person) this.put(person.csv);
     else this.cell(TARGET);
     this.comma(OUTCOME);
     this.comma(ERROR);
@@ -528,7 +545,7 @@ export class CopyCsvWriter extends CopyRowWriter {
       else this.cell(META);
     }
     this.byte(0x2c);
-    this.ascii(this.input[this.start[META_TRUNCATED]] ? CSV_PARTS.true : CSV_PARTS.false);
+    this.put(this.input[this.start[META_TRUNCATED]] ? CSV_PARTS.true : CSV_PARTS.false);
     this.comma(CORRELATION_ID);
     this.comma(PREV_HASH);
     this.comma(HASH);
@@ -562,17 +579,7 @@ export class CopyCsvWriter extends CopyRowWriter {
     // four bytes at a time: is one of them a quote, a comma, a CR or a LF
     for (; i + 4 <= end; i += 4, o += 4) {
       const v = view.getUint32(i, true);
-      const quote = v ^ 0x22222222;
-      const comma = v ^ 0x2c2c2c2c;
-      const cr = v ^ 0x0d0d0d0d;
-      const lf = v ^ 0x0a0a0a0a;
-      if (
-        (((quote - 0x01010101) & ~quote) |
-          ((comma - 0x01010101) & ~comma) |
-          ((cr - 0x01010101) & ~cr) |
-          ((lf - 0x01010101) & ~lf)) &
-        0x80808080
-      ) {
+      if (holds(v, QUOTES) || holds(v, COMMAS) || holds(v, CRS) || holds(v, LFS)) {
         this.quotedCell(from, n, formula);
         return;
       }
@@ -603,8 +610,7 @@ export class CopyCsvWriter extends CopyRowWriter {
       // four bytes at once where none is a quote (a quote is written twice)
       if (i + 4 <= end) {
         const v = view.getUint32(i, true);
-        const quote = v ^ 0x22222222;
-        if ((((quote - 0x01010101) & ~quote) & 0x80808080) === 0) {
+        if (!holds(v, QUOTES)) {
           outView.setUint32(o, v, true);
           i += 4;
           o += 4;
@@ -627,12 +633,8 @@ export class CopyCsvWriter extends CopyRowWriter {
     }
     const id = this.subjectId(field);
     const person = this.people.get(id);
-    if (person) this.copyCsvPerson(person.csv);
+    if (person) this.put(person.csv);
     else this.text(csvCell(`erased:${id}`));
   }
 
-  private copyCsvPerson(person: Buffer) {
-    person.copy(this.out, this.pos);
-    this.pos += person.length;
-  }
 }

@@ -67,8 +67,8 @@ function actorText(actor: AuditEvent['actor'] | undefined): string {
 
 /**
  * One CSV record of an event, in the order of CSV_COLUMNS: RFC 4180 quoting,
- * records ended by LF (as PostgreSQL's COPY writes them, which writes large
- * exports).
+ * records ended by LF (as every export has written them since exports on
+ * PostgreSQL were first written by COPY).
  */
 export function csvRow(event: AuditEvent): string {
   const cells = [

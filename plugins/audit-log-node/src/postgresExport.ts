@@ -5,9 +5,9 @@ import { CopyCsvWriter, CopyNdjsonWriter } from './copyExportFormats';
 import { EXPORT_COLUMNS } from './exportFormats';
 
 /**
- * A part of an export: its bytes and the events it holds. A part written by
- * PostgreSQL holds no count: the last part carries the count and the first
- * and last sequence numbers of the whole export.
+ * A part of an export: its bytes and the events it holds. A part of a COPY
+ * export holds no count: the last part carries the count and the first and
+ * last sequence numbers of the whole export.
  */
 export interface ExportPage {
   data: string | Buffer;
