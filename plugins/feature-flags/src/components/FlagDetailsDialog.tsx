@@ -38,16 +38,20 @@ function TargetingForm(props: { flag: Flag; environment: string; strategy?: Stra
   const { flag, environment, strategy, onSaved } = props;
   const api = useApi(featureFlagsApiRef);
   const tenantConstraint = strategy?.constraints.find(c => c.contextName === 'tenantId' && c.operator === 'IN');
-  const [rollout, setRollout] = useState(strategy?.parameters.rollout ?? '100');
-  const [tenants, setTenants] = useState(tenantConstraint?.values.join(', ') ?? '');
+  const storedRollout = strategy?.parameters.rollout ?? '100';
+  const storedTenants = tenantConstraint?.values.join(', ') ?? '';
+  const [rollout, setRollout] = useState(storedRollout);
+  const [tenants, setTenants] = useState(storedTenants);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
 
+  // the form follows what is stored when that changes (not on every reload of
+  // the flags, which would wipe what someone is typing, or the message of a
+  // save that the reload after it confirms)
   useEffect(() => {
-    setRollout(strategy?.parameters.rollout ?? '100');
-    setTenants(tenantConstraint?.values.join(', ') ?? '');
-    setMessage(undefined);
-  }, [strategy, tenantConstraint]);
+    setRollout(storedRollout);
+    setTenants(storedTenants);
+  }, [storedRollout, storedTenants]);
 
   async function save() {
     setBusy(true);
@@ -236,7 +240,13 @@ export function FlagDetailsDialog(props: {
         {capabilities?.updateStrategy && (
           <>
             <Divider sx={{ my: 2 }} />
-            <TargetingForm flag={flag} environment={environment} strategy={state?.strategies[0]} onSaved={onChanged} />
+            <TargetingForm
+              key={`${flag.project}/${flag.name}/${environment}`}
+              flag={flag}
+              environment={environment}
+              strategy={state?.strategies[0]}
+              onSaved={onChanged}
+            />
           </>
         )}
         <Divider sx={{ my: 2 }} />

@@ -58,7 +58,8 @@ function fakeApi(options: { caps: Partial<FlagCapabilities>; degraded?: boolean 
       userEntityRef: 'user:default/amara.okafor',
       ...options.caps,
     }),
-    listFlags: async () => list,
+    // a copy, as from the network: every reload brings new objects
+    listFlags: async () => structuredClone(list),
     toggle: async (project, name, environment, enabled, reason) => {
       calls.push({ flag: name, environment, enabled, reason });
       await new Promise(r => setTimeout(r, 50));
@@ -73,7 +74,11 @@ function fakeApi(options: { caps: Partial<FlagCapabilities>; degraded?: boolean 
       list.flags.find(f => f.name === name)!.environments.find(e => e.name === environment)!.enabled = enabled;
       return { outcome: 'applied' };
     },
-    saveStrategy: async () => { throw new Error('not used'); },
+    saveStrategy: async (_project, name, environment, strategyId, body) => {
+      const env = list.flags.find(f => f.name === name)!.environments.find(e => e.name === environment)!;
+      env.strategies = [{ id: strategyId ?? 's1', name: 'flexibleRollout', disabled: false, ...body } as any];
+      return env.strategies[0];
+    },
     evaluate: async () => { throw new Error('not used'); },
     listChangeRequests: async () => pending,
     approve: async () => { throw new Error('not used'); },
@@ -112,6 +117,17 @@ describe('FlagsView', () => {
     await userEvent.click(request);
     await waitFor(() => expect(screen.getByTestId('change-request-CAP_AI_ENABLED')).toHaveTextContent('waiting for another admin'));
     expect(calls[1]).toEqual({ flag: 'CAP_AI_ENABLED', environment: 'production', enabled: true, reason: 'launch' });
+  });
+
+  it('keeps the targeting someone saves, and says so, through the reloads that follow', async () => {
+    const { api } = fakeApi({ caps: { updateStrategy: true } });
+    await renderInTestApp(<FlagsView />, { apis: [[featureFlagsApiRef, api]] });
+    await userEvent.click(await screen.findByRole('button', { name: 'CAP_AI_ENABLED' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Tenant ids' }), 'acme');
+    await userEvent.click(screen.getByRole('button', { name: 'Save targeting' }));
+    // the reload after the save shows the stored strategy, and the confirmation stays
+    expect(await screen.findByText(/tenantId IN \[acme\]/)).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('Saved: tenants acme, 100%');
   });
 
   it('shows a banner when Unleash is down and disables the switches', async () => {
