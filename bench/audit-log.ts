@@ -30,7 +30,7 @@
 //     child process running createRouter alone; bytes to /dev/null; the child's
 //     VmRSS every 100 ms (and its process.memoryUsage(), --mem-log). On
 //     PostgreSQL the product reads the rows with one binary COPY and writes
-//     the records in Node (plugins/audit-log-node/src/copyExportFormats.ts),
+//     the records in Node (plugins/audit-log-node/src/copy/),
 //     both formats alike. Reference: psql
 //     \copy of the same table, ordered by seq, as CSV to /dev/null (the faster
 //     of two, before and after the exports). An export is given
@@ -674,7 +674,11 @@ async function fill(k: Knex, store: DatabaseAuditStore) {
     await k.raw('CHECKPOINT');
     log(`CHECKPOINT: ${((now() - c0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    log(`CHECKPOINT refused (${(e as Error).message}); the phases may share the machine with one`);
+    log(
+      `CHECKPOINT refused (${
+        (e as Error).message
+      }); the phases may share the machine with one`,
+    );
   }
 }
 

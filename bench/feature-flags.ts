@@ -47,7 +47,10 @@ import {
   restartsIn,
   preserveLog,
 } from './lib.mjs';
-import { ADMIN_TOKEN, UnleashTestServer } from '../plugins/feature-flags-backend/src/__testUtils__/unleashServer';
+import {
+  ADMIN_TOKEN,
+  UnleashTestServer,
+} from '../plugins/feature-flags-backend/src/testUtils';
 
 const arg = (name: string, fallback: number) => {
   const hit = process.argv.find(a => a.startsWith(`--${name}=`));
@@ -82,7 +85,10 @@ async function cleanup() {
 }
 installSignalHandlers(cleanup);
 
-async function timed(fn: () => Promise<{ status: number; body: Buffer }>, ok: number[] = [200]) {
+async function timed(
+  fn: () => Promise<{ status: number; body: Buffer }>,
+  ok: number[] = [200],
+) {
   let t = performance.now();
   let res;
   try {
@@ -95,7 +101,10 @@ async function timed(fn: () => Promise<{ status: number; body: Buffer }>, ok: nu
     res = await fn();
   }
   const ms = performance.now() - t;
-  if (!ok.includes(res.status)) throw new Error(`HTTP ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`);
+  if (!ok.includes(res.status))
+    throw new Error(
+      `HTTP ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`,
+    );
   return ms;
 }
 
@@ -110,10 +119,27 @@ async function main() {
 
   // a third environment, as the enterprise API would add it
   const { knex } = require('knex');
-  const db = knex({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: unleash.database } });
+  const db = knex({
+    client: 'pg',
+    connection: {
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      database: unleash.database,
+    },
+  });
   try {
-    await db('environments').insert({ name: 'staging', type: 'test', sort_order: 3, enabled: true, protected: false });
-    await db('project_environments').insert({ project_id: 'default', environment_name: 'staging' });
+    await db('environments').insert({
+      name: 'staging',
+      type: 'test',
+      sort_order: 3,
+      enabled: true,
+      protected: false,
+    });
+    await db('project_environments').insert({
+      project_id: 'default',
+      environment_name: 'staging',
+    });
   } finally {
     await db.destroy();
   }
@@ -132,7 +158,11 @@ async function main() {
       }
     }),
   );
-  log(`created ${FLAGS} flags in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `created ${FLAGS} flags in ${((performance.now() - t0) / 1000).toFixed(
+      1,
+    )} s`,
+  );
   const envs = await unleash.admin('GET', '/api/admin/environments');
   const envNames: string[] = envs.environments.map((e: any) => e.name);
   // Unleash OSS may hide the inserted environment: then the run says so and toggles development
@@ -140,25 +170,54 @@ async function main() {
   log(`Unleash environments: ${envNames.join(', ')}; toggling in ${toggleEnv}`);
 
   const override: any = portOverride();
-  override.backend.database = { client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres' }, prefix };
-  override.featureFlags = { provider: 'unleash', protectedEnvironments: ['production'] };
+  override.backend.database = {
+    client: 'pg',
+    connection: { host: '127.0.0.1', port: 5432, user: 'postgres' },
+    prefix,
+  };
+  override.featureFlags = {
+    provider: 'unleash',
+    protectedEnvironments: ['production'],
+  };
   override.unleash = { url: unleash.url, adminToken: ADMIN_TOKEN };
   const configFile = writeYaml(join(dir, 'bench-config.yaml'), override);
   const logFile = join(dir, 'backend.log');
-  backend = startBackend({ configs: ['../../app-config.yaml', configFile], logFile });
-  await waitUntil('readiness', async () => isReady(), { timeoutMs: 300_000, intervalMs: 500 });
-  const { value: engineer } = await waitUntil('eli.martin in the catalog', () => userToken('eli.martin'), { timeoutMs: 120_000, intervalMs: 2000 });
+  backend = startBackend({
+    configs: ['../../app-config.yaml', configFile],
+    logFile,
+  });
+  await waitUntil('readiness', async () => isReady(), {
+    timeoutMs: 300_000,
+    intervalMs: 500,
+  });
+  const { value: engineer } = await waitUntil(
+    'eli.martin in the catalog',
+    () => userToken('eli.martin'),
+    { timeoutMs: 120_000, intervalMs: 2000 },
+  );
   const admin = await userToken('amara.okafor');
   const asEngineer = { authorization: `Bearer ${engineer}` };
-  const asAdmin = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+  const asAdmin = {
+    authorization: `Bearer ${admin}`,
+    'content-type': 'application/json',
+  };
   let restarts = restartsIn(logFile);
   let discarded = 0;
-  const direct = { authorization: ADMIN_TOKEN, 'content-type': 'application/json' };
+  const direct = {
+    authorization: ADMIN_TOKEN,
+    'content-type': 'application/json',
+  };
 
   // warm up: the first read fills the portal's snapshot
   for (let i = 0; i < 5; i++) {
-    const { json } = await getJson(`${BASE_URL}/api/feature-flags/flags`, { headers: asEngineer, timeoutMs: 60_000 });
-    if (i === 0) log(`portal lists ${json.flags.length} flags in ${json.environments.length} environments (degraded: ${json.degraded})`);
+    const { json } = await getJson(`${BASE_URL}/api/feature-flags/flags`, {
+      headers: asEngineer,
+      timeoutMs: 60_000,
+    });
+    if (i === 0)
+      log(
+        `portal lists ${json.flags.length} flags in ${json.environments.length} environments (degraded: ${json.degraded})`,
+      );
   }
 
   const list: number[] = [];
@@ -171,48 +230,70 @@ async function main() {
   for (let i = 0; i < RUNS; i++) {
     const round: Record<string, number> = {};
     try {
-      round.list = (await timed(() => request(`${BASE_URL}/api/feature-flags/flags`, { headers: asEngineer, timeoutMs: 60_000 })));
-      round.listRef = (await timed(() => request(`${unleash!.url}/api/admin/projects/default/features`, { headers: direct, timeoutMs: 60_000 })));
-      round.toggle = (
-        await timed(() =>
-          request(`${BASE_URL}${flagPath}/environments/${toggleEnv}`, {
-            method: 'PUT',
-            headers: asAdmin,
-            body: JSON.stringify({ enabled: i % 2 === 0 }),
-          }),
-        )
+      round.list = await timed(() =>
+        request(`${BASE_URL}/api/feature-flags/flags`, {
+          headers: asEngineer,
+          timeoutMs: 60_000,
+        }),
       );
-      round.toggleRef = (
-        await timed(() =>
-          request(`${unleash!.url}/api/admin/projects/default/features/BENCH_FLAG_00002/environments/${toggleEnv}/${i % 2 === 0 ? 'on' : 'off'}`, {
+      round.listRef = await timed(() =>
+        request(`${unleash!.url}/api/admin/projects/default/features`, {
+          headers: direct,
+          timeoutMs: 60_000,
+        }),
+      );
+      round.toggle = await timed(() =>
+        request(`${BASE_URL}${flagPath}/environments/${toggleEnv}`, {
+          method: 'PUT',
+          headers: asAdmin,
+          body: JSON.stringify({ enabled: i % 2 === 0 }),
+        }),
+      );
+      round.toggleRef = await timed(() =>
+        request(
+          `${
+            unleash!.url
+          }/api/admin/projects/default/features/BENCH_FLAG_00002/environments/${toggleEnv}/${
+            i % 2 === 0 ? 'on' : 'off'
+          }`,
+          {
             method: 'POST',
             headers: direct,
-          }),
-        )
+          },
+        ),
       );
       const context = { userId: `user-${i}`, tenantId: `tenant-${i % 7}` };
-      round.preview = (
-        await timed(() =>
-          request(`${BASE_URL}${flagPath}/evaluate`, {
-            method: 'POST',
-            headers: asAdmin,
-            body: JSON.stringify({ environment: toggleEnv, context }),
-          }),
-        )
+      round.preview = await timed(() =>
+        request(`${BASE_URL}${flagPath}/evaluate`, {
+          method: 'POST',
+          headers: asAdmin,
+          body: JSON.stringify({ environment: toggleEnv, context }),
+        }),
       );
-      round.previewRef = (
-        await timed(() =>
-          request(`${unleash!.url}/api/admin/projects/default/features/BENCH_FLAG_00001`, { headers: direct }),
-        )
+      round.previewRef = await timed(() =>
+        request(
+          `${
+            unleash!.url
+          }/api/admin/projects/default/features/BENCH_FLAG_00001`,
+          { headers: direct },
+        ),
       );
     } catch (error) {
       // backstage-cli restarts the backend when someone edits a source file it loaded: drop the round, wait, go on
       if (restartsIn(logFile) > restarts && discarded < 5) {
         restarts = restartsIn(logFile);
         discarded++;
-        log(`the backend restarted (an edit in the tree); round ${i} discarded`);
-        await waitUntil('readiness after the restart', async () => isReady(), { timeoutMs: 300_000, intervalMs: 500 });
-        await getJson(`${BASE_URL}/api/feature-flags/flags`, { headers: asEngineer, timeoutMs: 60_000 });
+        log(
+          `the backend restarted (an edit in the tree); round ${i} discarded`,
+        );
+        await waitUntil('readiness after the restart', async () => isReady(), {
+          timeoutMs: 300_000,
+          intervalMs: 500,
+        });
+        await getJson(`${BASE_URL}/api/feature-flags/flags`, {
+          headers: asEngineer,
+          timeoutMs: 60_000,
+        });
         i--;
         continue;
       }
@@ -226,7 +307,10 @@ async function main() {
     preview.push(round.preview);
     previewRef.push(round.previewRef);
   }
-  const audit = await getJson(`${BASE_URL}/api/feature-flags/flags/default/BENCH_FLAG_00001`, { headers: asEngineer });
+  const audit = await getJson(
+    `${BASE_URL}/api/feature-flags/flags/default/BENCH_FLAG_00001`,
+    { headers: asEngineer },
+  );
   const figures = {
     flags: FLAGS,
     environments: envs.environments.length,
@@ -243,13 +327,39 @@ async function main() {
     previewRatio: p95(preview) / p95(previewRef),
     targets: { listP95: 200, toggleP95: 100, previewP95: 20 },
   };
-  console.log(`\nFeature flags through the portal, real Unleash on PostgreSQL (${FLAGS} flags, ${figures.environments} environments, ${RUNS} runs each)`);
+  console.log(
+    `\nFeature flags through the portal, real Unleash on PostgreSQL (${FLAGS} flags, ${figures.environments} environments, ${RUNS} runs each)`,
+  );
   console.log(`  ${new Date().toISOString()}  ${machine()}`);
-  console.log(`  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`);
-  console.log(`  list   p95 ${fmt(figures.listP95)} (target <= 200)   direct Admin API ${fmt(figures.listDirectP95)}   ratio ${figures.listRatio.toFixed(2)}`);
-  console.log(`  toggle p95 ${fmt(figures.toggleP95)} (target <= 100)   direct Admin API ${fmt(figures.toggleDirectP95)}   ratio ${figures.toggleRatio.toFixed(2)}`);
-  console.log(`  preview p95 ${fmt(figures.previewP95)} (target <= 20)   direct Admin API read of the flag ${fmt(figures.previewDirectP95)}   ratio ${figures.previewRatio.toFixed(2)}`);
-  console.log(`  last change of BENCH_FLAG_00001: ${JSON.stringify(audit.json.flag.lastChange)}`);
+  console.log(
+    `  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`,
+  );
+  console.log(
+    `  list   p95 ${fmt(
+      figures.listP95,
+    )} (target <= 200)   direct Admin API ${fmt(
+      figures.listDirectP95,
+    )}   ratio ${figures.listRatio.toFixed(2)}`,
+  );
+  console.log(
+    `  toggle p95 ${fmt(
+      figures.toggleP95,
+    )} (target <= 100)   direct Admin API ${fmt(
+      figures.toggleDirectP95,
+    )}   ratio ${figures.toggleRatio.toFixed(2)}`,
+  );
+  console.log(
+    `  preview p95 ${fmt(
+      figures.previewP95,
+    )} (target <= 20)   direct Admin API read of the flag ${fmt(
+      figures.previewDirectP95,
+    )}   ratio ${figures.previewRatio.toFixed(2)}`,
+  );
+  console.log(
+    `  last change of BENCH_FLAG_00001: ${JSON.stringify(
+      audit.json.flag.lastChange,
+    )}`,
+  );
   console.log(`RESULT ${JSON.stringify(figures)}`);
 }
 

@@ -17,14 +17,40 @@ const LAYERS = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7'];
 const PRIORITIES = ['critical', 'high', 'medium', 'low'];
 const DOC_STATUSES = ['complete', 'incomplete', 'missing'];
 const WORDS = [
-  'auth', 'payment', 'observability', 'compliance', 'data', 'content', 'search',
-  'billing', 'identity', 'messaging', 'analytics', 'storage', 'network', 'gateway',
-  'ledger', 'catalog', 'pricing', 'routing', 'scheduler', 'telemetry',
+  'auth',
+  'payment',
+  'observability',
+  'compliance',
+  'data',
+  'content',
+  'search',
+  'billing',
+  'identity',
+  'messaging',
+  'analytics',
+  'storage',
+  'network',
+  'gateway',
+  'ledger',
+  'catalog',
+  'pricing',
+  'routing',
+  'scheduler',
+  'telemetry',
 ];
 const FEATURES = [
-  'Audit logging', 'Policy enforcement', 'Rate limiting per tenant', 'Structured logs with trace ids',
-  'Blue-green deployments', 'Row-level security', 'Webhooks with retries', 'Idempotency keys',
-  'Encryption at rest', 'Dashboards and alerts', 'Schema validation', 'Read replicas',
+  'Audit logging',
+  'Policy enforcement',
+  'Rate limiting per tenant',
+  'Structured logs with trace ids',
+  'Blue-green deployments',
+  'Row-level security',
+  'Webhooks with retries',
+  'Idempotency keys',
+  'Encryption at rest',
+  'Dashboards and alerts',
+  'Schema validation',
+  'Read replicas',
 ];
 
 export const DOMAINS = 4;
@@ -42,8 +68,10 @@ const domainName = i => `bench-domain-${i + 1}`;
 export function stackLabels(i) {
   return {
     'stackportal.io/layer': LAYERS[i % LAYERS.length],
-    'stackportal.io/priority': PRIORITIES[Math.floor(i / 7) % PRIORITIES.length],
-    'stackportal.io/doc-status': DOC_STATUSES[Math.floor(i / 3) % DOC_STATUSES.length],
+    'stackportal.io/priority':
+      PRIORITIES[Math.floor(i / 7) % PRIORITIES.length],
+    'stackportal.io/doc-status':
+      DOC_STATUSES[Math.floor(i / 3) % DOC_STATUSES.length],
   };
 }
 
@@ -64,11 +92,18 @@ function orgEntities() {
     out.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Group',
-      metadata: { name: team(t), title: `Bench Team ${t + 1}`, description: `Synthetic team ${t + 1}.` },
+      metadata: {
+        name: team(t),
+        title: `Bench Team ${t + 1}`,
+        description: `Synthetic team ${t + 1}.`,
+      },
       spec: {
         type: 'team',
         parent: 'bench-org',
-        profile: { displayName: `Bench Team ${t + 1}`, email: `${team(t)}@stackportal.example` },
+        profile: {
+          displayName: `Bench Team ${t + 1}`,
+          email: `${team(t)}@stackportal.example`,
+        },
         children: [],
       },
     });
@@ -79,7 +114,10 @@ function orgEntities() {
     kind: 'User',
     metadata: { name: 'eli.martin' },
     spec: {
-      profile: { displayName: 'Eli Martin', email: 'eli.martin@stackportal.example' },
+      profile: {
+        displayName: 'Eli Martin',
+        email: 'eli.martin@stackportal.example',
+      },
       memberOf: [team(0)],
     },
   });
@@ -91,7 +129,10 @@ function orgEntities() {
         kind: 'User',
         metadata: { name },
         spec: {
-          profile: { displayName: `Bench User ${t + 1}.${u + 1}`, email: `${name}@stackportal.example` },
+          profile: {
+            displayName: `Bench User ${t + 1}.${u + 1}`,
+            email: `${name}@stackportal.example`,
+          },
           memberOf: [team(t)],
         },
       });
@@ -106,15 +147,25 @@ function stackEntities() {
     out.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Domain',
-      metadata: { name: domainName(d), title: `Bench Domain ${d + 1}`, description: `Synthetic domain ${d + 1}.` },
+      metadata: {
+        name: domainName(d),
+        title: `Bench Domain ${d + 1}`,
+        description: `Synthetic domain ${d + 1}.`,
+      },
       spec: { owner: team(d) },
     });
   }
   for (let i = 0; i < STACKS; i++) {
-    const features = Array.from({ length: 3 + (i % 5) }, (_, k) => FEATURES[(i + k) % FEATURES.length]);
-    const annotations = { 'stackportal.io/system-features': `${features.join('\n')}\n` };
+    const features = Array.from(
+      { length: 3 + (i % 5) },
+      (_, k) => FEATURES[(i + k) % FEATURES.length],
+    );
+    const annotations = {
+      'stackportal.io/system-features': `${features.join('\n')}\n`,
+    };
     if (i % 4 !== 0) {
-      annotations['stackportal.io/user-features'] = 'Sign-in\nSettings page\nExport to CSV\n';
+      annotations['stackportal.io/user-features'] =
+        'Sign-in\nSettings page\nExport to CSV\n';
     }
     const labels = stackLabels(i);
     if (labels['stackportal.io/doc-status'] !== 'complete') {
@@ -125,8 +176,12 @@ function stackEntities() {
       kind: 'System',
       metadata: {
         name: stackName(i),
-        title: `${WORDS[i % WORDS.length][0].toUpperCase()}${WORDS[i % WORDS.length].slice(1)} Stack ${i + 1}`,
-        description: `Synthetic stack ${i + 1} for the Stacks endpoint benchmark.`,
+        title: `${WORDS[i % WORDS.length][0].toUpperCase()}${WORDS[
+          i % WORDS.length
+        ].slice(1)} Stack ${i + 1}`,
+        description: `Synthetic stack ${
+          i + 1
+        } for the Stacks endpoint benchmark.`,
         labels,
         annotations,
         tags: ['bench', WORDS[i % WORDS.length]],
@@ -145,15 +200,27 @@ function fillerEntity(i) {
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: `bench-component-${pad(i, 5)}`, description: `Synthetic component ${i}.`, tags: ['bench'] },
-      spec: { type: ['service', 'website', 'library'][i % 3], lifecycle: i % 5 ? 'production' : 'experimental', owner, system },
+      metadata: {
+        name: `bench-component-${pad(i, 5)}`,
+        description: `Synthetic component ${i}.`,
+        tags: ['bench'],
+      },
+      spec: {
+        type: ['service', 'website', 'library'][i % 3],
+        lifecycle: i % 5 ? 'production' : 'experimental',
+        owner,
+        system,
+      },
     };
   }
   if (m < 17) {
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'API',
-      metadata: { name: `bench-api-${pad(i, 5)}`, description: `Synthetic API ${i}.` },
+      metadata: {
+        name: `bench-api-${pad(i, 5)}`,
+        description: `Synthetic API ${i}.`,
+      },
       spec: {
         type: 'openapi',
         lifecycle: 'production',
@@ -166,7 +233,10 @@ function fillerEntity(i) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
-    metadata: { name: `bench-resource-${pad(i, 5)}`, description: `Synthetic resource ${i}.` },
+    metadata: {
+      name: `bench-resource-${pad(i, 5)}`,
+      description: `Synthetic resource ${i}.`,
+    },
     spec: { type: ['database', 's3-bucket', 'queue'][i % 3], owner, system },
   };
 }
@@ -185,29 +255,46 @@ export function generateCatalog(dir, total = 10000) {
   let files = 2;
   let filler = total - org.length - stacks.length - files;
   for (;;) {
-    const next = 2 + Math.ceil(Math.max(0, total - org.length - stacks.length - files) / PER_FILE);
+    const next =
+      2 +
+      Math.ceil(
+        Math.max(0, total - org.length - stacks.length - files) / PER_FILE,
+      );
     if (next === files) break;
     files = next;
   }
   filler = total - org.length - stacks.length - files;
-  if (filler < 0) throw new Error(`total ${total} is below the fixed part (${org.length + stacks.length + 2})`);
+  if (filler < 0)
+    throw new Error(
+      `total ${total} is below the fixed part (${
+        org.length + stacks.length + 2
+      })`,
+    );
 
   const dump = (name, entities) => {
     const path = join(dir, name);
-    writeFileSync(path, entities.map(e => yaml.stringify(e, { lineWidth: 0 })).join('---\n'));
+    writeFileSync(
+      path,
+      entities.map(e => yaml.stringify(e, { lineWidth: 0 })).join('---\n'),
+    );
     return path;
   };
   const orgFile = dump('org.yaml', org);
   const paths = [orgFile, dump('stacks.yaml', stacks)];
   for (let start = 0, n = 1; start < filler; start += PER_FILE, n++) {
     const batch = [];
-    for (let i = start; i < Math.min(filler, start + PER_FILE); i++) batch.push(fillerEntity(i));
+    for (let i = start; i < Math.min(filler, start + PER_FILE); i++)
+      batch.push(fillerEntity(i));
     paths.push(dump(`entities-${pad(n, 2)}.yaml`, batch));
   }
   let critMissing = 0;
   for (let i = 0; i < STACKS; i++) {
     const l = stackLabels(i);
-    if (l['stackportal.io/priority'] === 'critical' && l['stackportal.io/doc-status'] === 'missing') critMissing++;
+    if (
+      l['stackportal.io/priority'] === 'critical' &&
+      l['stackportal.io/doc-status'] === 'missing'
+    )
+      critMissing++;
   }
   return {
     files: paths,
@@ -220,7 +307,11 @@ export function generateCatalog(dir, total = 10000) {
       filler,
       locations: paths.length,
     },
-    expected: { total: org.length + stacks.length + filler + paths.length, stacks: STACKS, criticalMissing: critMissing },
+    expected: {
+      total: org.length + stacks.length + filler + paths.length,
+      stacks: STACKS,
+      criticalMissing: critMissing,
+    },
   };
 }
 
@@ -230,5 +321,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.error('usage: node bench/generate-catalog.mjs <dir> [total=10000]');
     process.exit(2);
   }
-  console.log(JSON.stringify(generateCatalog(dir, Number(total ?? 10000)), null, 2));
+  console.log(
+    JSON.stringify(generateCatalog(dir, Number(total ?? 10000)), null, 2),
+  );
 }

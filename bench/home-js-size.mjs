@@ -58,7 +58,11 @@ if (!existsSync(join(DIST, 'index.html')) || !existsSync(STATIC)) {
   process.exit(1);
 }
 
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', 't').slice(0, 15);
+const stamp = new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace('T', 't')
+  .slice(0, 15);
 const prefix = DB === 'pg' ? `bench_homejs_${stamp}_` : undefined;
 const dir = tempDir('bench-homejs');
 let backend;
@@ -70,7 +74,10 @@ async function cleanup() {
   browser = undefined;
   if (backend) await backend.stop();
   backend = undefined;
-  if (prefix) await dropDatabases(prefix).catch(e => log(`could not drop ${prefix}*: ${e.message}`));
+  if (prefix)
+    await dropDatabases(prefix).catch(e =>
+      log(`could not drop ${prefix}*: ${e.message}`),
+    );
   if (failed) {
     const kept = preserveLog(logFile, 'bench-home-js-size');
     if (kept) log(`backend log kept at ${kept}`);
@@ -88,10 +95,15 @@ function staleSources() {
       if (['node_modules', 'dist', 'dist-types'].includes(e.name)) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.(tsx?|json)$/.test(e.name) && statSync(p).mtimeMs > built) newer.push(p.slice(ROOT.length + 1));
+      else if (/\.(tsx?|json)$/.test(e.name) && statSync(p).mtimeMs > built)
+        newer.push(p.slice(ROOT.length + 1));
     }
   };
-  for (const d of ['packages/app/src', 'packages/app/package.json', 'plugins']) {
+  for (const d of [
+    'packages/app/src',
+    'packages/app/package.json',
+    'plugins',
+  ]) {
     const p = join(ROOT, d);
     if (!existsSync(p)) continue;
     if (statSync(p).isDirectory()) walk(p);
@@ -106,7 +118,13 @@ async function main() {
   const stale = staleSources();
   log(`machine: ${machine()}; app built ${builtAt}`);
   if (stale.length) {
-    log(`WARNING: ${stale.length} frontend sources are newer than the build (e.g. ${stale.slice(0, 3).join(', ')}); the figure describes the build, not them`);
+    log(
+      `WARNING: ${
+        stale.length
+      } frontend sources are newer than the build (e.g. ${stale
+        .slice(0, 3)
+        .join(', ')}); the figure describes the build, not them`,
+    );
   }
 
   // Reference: the whole bundle.
@@ -122,20 +140,42 @@ async function main() {
   const override = portOverride();
   override.backend.database =
     DB === 'pg'
-      ? { client: 'pg', connection: { host: PG.host, port: PG.port, user: PG.user }, prefix }
-      : { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } };
+      ? {
+          client: 'pg',
+          connection: { host: PG.host, port: PG.port, user: PG.user },
+          prefix,
+        }
+      : {
+          client: 'better-sqlite3',
+          connection: { directory: join(dir, 'sqlite') },
+        };
   const config = writeYaml(join(dir, 'bench-config.yaml'), override);
   logFile = join(dir, 'backend.log');
-  backend = startBackend({ configs: ['../../app-config.yaml', config], logFile });
-  const alive = () => {
-    if (backend.exited) throw fatal(`backend exited early; log tail:\n${readFileSync(logFile, 'utf8').slice(-1500)}`);
-  };
-  await waitUntil('readiness', async () => (alive(), isReady()), { timeoutMs: 5 * 60_000, intervalMs: 500 });
-  // The sign-in resolves the user from the catalog: wait until it is ingested.
-  await waitUntil(`${USER} in the catalog`, async () => (alive(), userToken(USER)), {
-    timeoutMs: 5 * 60_000,
-    intervalMs: 1000,
+  backend = startBackend({
+    configs: ['../../app-config.yaml', config],
+    logFile,
   });
+  const alive = () => {
+    if (backend.exited)
+      throw fatal(
+        `backend exited early; log tail:\n${readFileSync(logFile, 'utf8').slice(
+          -1500,
+        )}`,
+      );
+  };
+  await waitUntil('readiness', async () => (alive(), isReady()), {
+    timeoutMs: 5 * 60_000,
+    intervalMs: 500,
+  });
+  // The sign-in resolves the user from the catalog: wait until it is ingested.
+  await waitUntil(
+    `${USER} in the catalog`,
+    async () => (alive(), userToken(USER)),
+    {
+      timeoutMs: 5 * 60_000,
+      intervalMs: 1000,
+    },
+  );
   log('backend ready, user ingested; opening Chromium');
 
   const { chromium } = require('playwright-core');
@@ -159,7 +199,10 @@ async function main() {
       const page = await context.newPage();
       page.setDefaultTimeout(120_000);
       await page.goto(`${BASE_URL}/`, { waitUntil: 'load' });
-      await page.evaluate(([k, v]) => window.localStorage.setItem(k, v), [STORAGE_KEY, USER]);
+      await page.evaluate(
+        ([k, v]) => window.localStorage.setItem(k, v),
+        [STORAGE_KEY, USER],
+      );
 
       // The signed-in load, as a first visit: no browser cache.
       const cdp = await context.newCDPSession(page);
@@ -173,7 +216,11 @@ async function main() {
             .body()
             .then(body => {
               if (!scripts.has(response.url())) {
-                scripts.set(response.url(), { status: response.status(), raw: body.length, gz: gzipSync(body).length });
+                scripts.set(response.url(), {
+                  status: response.status(),
+                  raw: body.length,
+                  gz: gzipSync(body).length,
+                });
               }
             })
             .catch(e => log(`could not read ${response.url()}: ${e.message}`)),
@@ -181,13 +228,20 @@ async function main() {
       });
       await page.reload({ waitUntil: 'load' });
       let idle = true;
-      await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => {
-        idle = false;
-        log('WARNING: the network did not go idle within 60 s');
-      });
-      await page.getByText('Stacks summary').first().waitFor({ state: 'visible', timeout: 120_000 });
+      await page
+        .waitForLoadState('networkidle', { timeout: 60_000 })
+        .catch(() => {
+          idle = false;
+          log('WARNING: the network did not go idle within 60 s');
+        });
+      await page
+        .getByText('Stacks summary')
+        .first()
+        .waitFor({ state: 'visible', timeout: 120_000 });
       // Anything the widgets pulled in while rendering counts too.
-      await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => {});
+      await page
+        .waitForLoadState('networkidle', { timeout: 30_000 })
+        .catch(() => {});
       await Promise.all(pending);
       return { scripts, idle };
     } finally {
@@ -204,31 +258,74 @@ async function main() {
       loaded = await loadHome();
     } catch (e) {
       if (restartsIn(logFile) === before || attempt >= 3) throw e;
-      log(`attempt ${attempt}: the backend restarted (a source file changed); loading the page again`);
-      await waitUntil('readiness after the restart', async () => (alive(), isReady()), {
-        timeoutMs: 5 * 60_000,
-        intervalMs: 500,
+      log(
+        `attempt ${attempt}: the backend restarted (a source file changed); loading the page again`,
+      );
+      await waitUntil(
+        'readiness after the restart',
+        async () => (alive(), isReady()),
+        {
+          timeoutMs: 5 * 60_000,
+          intervalMs: 500,
+        },
+      );
+      await waitUntil(`${USER} after the restart`, () => userToken(USER), {
+        timeoutMs: 60_000,
+        intervalMs: 1000,
       });
-      await waitUntil(`${USER} after the restart`, () => userToken(USER), { timeoutMs: 60_000, intervalMs: 1000 });
     }
   }
   const { scripts, idle } = loaded;
 
-  const list = [...scripts.entries()].map(([url, s]) => ({ url: url.replace(BASE_URL, ''), ...s }));
+  const list = [...scripts.entries()].map(([url, s]) => ({
+    url: url.replace(BASE_URL, ''),
+    ...s,
+  }));
   const initialGz = list.reduce((s, x) => s + x.gz, 0);
   const initialRaw = list.reduce((s, x) => s + x.raw, 0);
   const ratio = initialGz / bundleGz;
   const top = [...list].sort((a, b) => b.gz - a.gz).slice(0, 5);
 
-  console.log(`\nHome page initial JavaScript (Chromium, signed in as ${USER}, cache off)`);
-  console.log(`  ${new Date().toISOString()}  ${machine()}`);
-  console.log(`  code: ${treeState()}; app built ${builtAt}${stale.length ? ` (${stale.length} sources newer than the build)` : ''}; load average ${load()}`);
-  console.log(`  initial load: ${list.length} scripts, ${kb(initialGz)} gz (${kb(initialRaw)} raw)${idle ? '' : ' [network never went idle]'}`);
-  console.log(`  largest: ${top.map(x => `${x.url.split('/').pop()} ${kb(x.gz)}`).join(', ')}`);
-  console.log(`  reference, whole bundle: ${bundle.length} .js files in packages/app/dist/static, ${kb(bundleGz)} gz (${kb(bundleRaw)} raw)`);
-  console.log(`  ratio initial / whole bundle (gz): ${ratio.toFixed(3)} (${(ratio * 100).toFixed(1)} %)`);
   console.log(
-    `RESULT ${JSON.stringify({ bench: 'home-js-size', date: new Date().toISOString(), initial: { scripts: list.length, gz: initialGz, raw: initialRaw }, bundle: { files: bundle.length, gz: bundleGz, raw: bundleRaw }, ratio, idle })}`,
+    `\nHome page initial JavaScript (Chromium, signed in as ${USER}, cache off)`,
+  );
+  console.log(`  ${new Date().toISOString()}  ${machine()}`);
+  console.log(
+    `  code: ${treeState()}; app built ${builtAt}${
+      stale.length ? ` (${stale.length} sources newer than the build)` : ''
+    }; load average ${load()}`,
+  );
+  console.log(
+    `  initial load: ${list.length} scripts, ${kb(initialGz)} gz (${kb(
+      initialRaw,
+    )} raw)${idle ? '' : ' [network never went idle]'}`,
+  );
+  console.log(
+    `  largest: ${top
+      .map(x => `${x.url.split('/').pop()} ${kb(x.gz)}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  reference, whole bundle: ${
+      bundle.length
+    } .js files in packages/app/dist/static, ${kb(bundleGz)} gz (${kb(
+      bundleRaw,
+    )} raw)`,
+  );
+  console.log(
+    `  ratio initial / whole bundle (gz): ${ratio.toFixed(3)} (${(
+      ratio * 100
+    ).toFixed(1)} %)`,
+  );
+  console.log(
+    `RESULT ${JSON.stringify({
+      bench: 'home-js-size',
+      date: new Date().toISOString(),
+      initial: { scripts: list.length, gz: initialGz, raw: initialRaw },
+      bundle: { files: bundle.length, gz: bundleGz, raw: bundleRaw },
+      ratio,
+      idle,
+    })}`,
   );
 }
 

@@ -2,7 +2,16 @@
 // `./portal start` does, wait with a time-out, time HTTP requests, summarise.
 // Node built-ins only, plus `pg` and `yaml` from the repo's node_modules.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { createRequire } from 'node:module';
@@ -13,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const require = createRequire(join(ROOT, 'package.json'));
 export const YARN_JS = join(ROOT, '.yarn/releases/yarn-4.13.0.cjs');
-export const BENCH_PORT = 7027;
+// BENCH_PORT moves a benchmark off 7027 when another one runs there
+export const BENCH_PORT = Number(process.env.BENCH_PORT ?? 7027);
 export const BASE_URL = `http://localhost:${BENCH_PORT}`;
 export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
@@ -54,7 +64,11 @@ export async function assertPortFree(port) {
     s.setTimeout(1000);
     s.on('connect', () => {
       s.destroy();
-      reject(new Error(`port ${port} is already in use; stop whatever listens there first`));
+      reject(
+        new Error(
+          `port ${port} is already in use; stop whatever listens there first`,
+        ),
+      );
     });
     s.on('timeout', () => {
       s.destroy();
@@ -69,7 +83,11 @@ export async function assertPortFree(port) {
  * `probe` errors count as "not yet", except errors marked `fatal: true`,
  * which end the wait at once. Throws with `what` on time-out.
  */
-export async function waitUntil(what, probe, { timeoutMs, intervalMs = 250, onTick } = {}) {
+export async function waitUntil(
+  what,
+  probe,
+  { timeoutMs, intervalMs = 250, onTick } = {},
+) {
   const start = now();
   let lastError;
   for (;;) {
@@ -82,7 +100,9 @@ export async function waitUntil(what, probe, { timeoutMs, intervalMs = 250, onTi
     }
     if (now() - start > timeoutMs) {
       throw new Error(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` +
+        `timed out after ${Math.round(
+          timeoutMs / 1000,
+        )} s waiting for ${what}` +
           (lastError ? ` (last error: ${lastError.message})` : ''),
       );
     }
@@ -97,7 +117,16 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
  * One HTTP request with a hard time-out. Resolves { status, body, ms } where
  * ms runs from sending the request to the last byte of the response body.
  */
-export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 30_000, keepAlive = true } = {}) {
+export function request(
+  url,
+  {
+    method = 'GET',
+    headers = {},
+    body,
+    timeoutMs = 30_000,
+    keepAlive = true,
+  } = {},
+) {
   return new Promise((resolve, reject) => {
     const start = now();
     const req = http.request(
@@ -107,12 +136,18 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 3
         const chunks = [];
         res.on('data', c => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode, body: Buffer.concat(chunks), ms: now() - start }),
+          resolve({
+            status: res.statusCode,
+            body: Buffer.concat(chunks),
+            ms: now() - start,
+          }),
         );
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in ${timeoutMs} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${url}: no answer in ${timeoutMs} ms`)),
+    );
     req.on('error', reject);
     if (body) req.end(body);
     else req.end();
@@ -122,7 +157,9 @@ export function request(url, { method = 'GET', headers = {}, body, timeoutMs = 3
 export async function getJson(url, options) {
   const res = await request(url, options);
   if (res.status !== 200) {
-    throw new Error(`${url}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+    throw new Error(
+      `${url}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`,
+    );
   }
   return { json: JSON.parse(res.body.toString('utf8')), ms: res.ms };
 }
@@ -188,7 +225,10 @@ export function startBackend({ configs, logFile, env = {} }) {
     async stop() {
       process.off('exit', onExit);
       killGroup('SIGTERM');
-      const done = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
+      const done = await Promise.race([
+        exitPromise.then(() => true),
+        sleep(10_000).then(() => false),
+      ]);
       // The group may still hold the backend process even when yarn is gone.
       await sleep(500);
       killGroup('SIGKILL');
@@ -205,7 +245,9 @@ export function startBackend({ configs, logFile, env = {} }) {
  */
 export function restartsIn(logFile) {
   try {
-    return (readFileSync(logFile, 'utf8').match(/Change detected, restarting/g) ?? []).length;
+    return (
+      readFileSync(logFile, 'utf8').match(/Change detected, restarting/g) ?? []
+    ).length;
   } catch {
     return 0;
   }
@@ -282,7 +324,9 @@ export const fmt = (ms, digits = 1) => `${ms.toFixed(digits)} ms`;
 
 export function machine() {
   const cpus = os.cpus();
-  return `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`;
+  return `${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${Math.round(
+    os.totalmem() / 2 ** 30,
+  )} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
 /**
@@ -312,7 +356,11 @@ export const load = () => os.loadavg()[0].toFixed(2);
 /** Which code was measured: HEAD plus how many paths differ from it. */
 export function treeState() {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+    })
+      .toString()
+      .trim();
     const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT })
       .toString()
       .split('\n')
@@ -327,22 +375,29 @@ export function treeState() {
 
 export async function pgClient() {
   const { Client } = require('pg');
-  const client = new Client({ ...PG, database: 'postgres', connectionTimeoutMillis: 5000 });
+  const client = new Client({
+    ...PG,
+    database: 'postgres',
+    connectionTimeoutMillis: 5000,
+  });
   await client.connect();
   return client;
 }
 
 /** Drops every database whose name starts with prefix (only bench_ prefixes). */
 export async function dropDatabases(prefix) {
-  if (!/^bench_[a-z0-9_]+_$/.test(prefix)) throw new Error(`refusing to drop databases with prefix ${prefix}`);
+  if (!/^bench_[a-z0-9_]+_$/.test(prefix))
+    throw new Error(`refusing to drop databases with prefix ${prefix}`);
   const client = await pgClient();
   try {
     const { rows } = await client.query(
-      "SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname",
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname',
       [prefix],
     );
     for (const { datname } of rows) {
-      await client.query(`DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}" WITH (FORCE)`);
+      await client.query(
+        `DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}" WITH (FORCE)`,
+      );
     }
     return rows.map(r => r.datname);
   } finally {
@@ -351,5 +406,6 @@ export async function dropDatabases(prefix) {
 }
 
 export function removeDir(dir) {
-  if (dir && dir.startsWith(os.tmpdir())) rmSync(dir, { recursive: true, force: true });
+  if (dir && dir.startsWith(os.tmpdir()))
+    rmSync(dir, { recursive: true, force: true });
 }

@@ -32,7 +32,13 @@ BENCH_LIMIT=2400 run stacks-endpoint node bench/stacks-endpoint.mjs
 BENCH_LIMIT=1200 run start-time node bench/start-time.mjs
 BENCH_LIMIT=900 run home-js-size node bench/home-js-size.mjs
 BENCH_LIMIT=5400 run audit-log node --require @backstage/cli/config/nodeTransform.cjs bench/audit-log.ts
+BENCH_LIMIT=3600 run audit-reports node --require @backstage/cli/config/nodeTransform.cjs bench/audit-reports.ts
 BENCH_LIMIT=1500 run feature-flags node --require @backstage/cli/config/nodeTransform.cjs bench/feature-flags.ts
+BENCH_LIMIT=1500 run support node --require @backstage/cli/config/nodeTransform.cjs bench/support.ts
+BENCH_LIMIT=1200 run health node --require @backstage/cli/config/nodeTransform.cjs bench/health.ts
+BENCH_LIMIT=1200 run cloudwatch node --require @backstage/cli/config/nodeTransform.cjs bench/cloudwatch.ts
+BENCH_LIMIT=900 run templates node --require @backstage/cli/config/nodeTransform.cjs bench/templates.ts
+BENCH_LIMIT=1200 run read-endpoints node bench/read-endpoints.mjs
 if [[ $SKIP_INSTALL == 0 ]]; then
   BENCH_LIMIT=5400 run cold-install bash bench/cold-install.sh
 fi

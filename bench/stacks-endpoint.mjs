@@ -74,10 +74,20 @@ function fieldList(file, constName) {
   if (!m) throw new Error(`${constName} not found in ${file}`);
   return [...m[1].matchAll(/'([^']+)'/g)].map(x => x[1]);
 }
-const STACK_ENTITY_FIELDS = fieldList('plugins/stacks-common/src/stack.ts', 'STACK_ENTITY_FIELDS');
-const LINK_FIELDS = fieldList('plugins/stacks-backend/src/service/StacksService.ts', 'LINK_FIELDS');
+const STACK_ENTITY_FIELDS = fieldList(
+  'plugins/stacks-common/src/stack.ts',
+  'STACK_ENTITY_FIELDS',
+);
+const LINK_FIELDS = fieldList(
+  'plugins/stacks-backend/src/service/StacksService.ts',
+  'LINK_FIELDS',
+);
 
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', 't').slice(0, 15);
+const stamp = new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace('T', 't')
+  .slice(0, 15);
 const prefix = `bench_stacks_${stamp}_`;
 const dir = tempDir('bench-stacks');
 let backend;
@@ -107,7 +117,11 @@ installSignalHandlers(cleanup);
 /** Entities still waiting for (re)processing in the catalog's refresh_state. */
 async function catalogBacklog() {
   const { Client } = require('pg');
-  const c = new Client({ ...PG, database: `${prefix}catalog`, connectionTimeoutMillis: 5000 });
+  const c = new Client({
+    ...PG,
+    database: `${prefix}catalog`,
+    connectionTimeoutMillis: 5000,
+  });
   await c.connect();
   try {
     const { rows } = await c.query(
@@ -122,7 +136,11 @@ async function catalogBacklog() {
 /** Makes every entity without a stitched final entity due for processing now. */
 async function requeueUnfinished() {
   const { Client } = require('pg');
-  const c = new Client({ ...PG, database: `${prefix}catalog`, connectionTimeoutMillis: 5000 });
+  const c = new Client({
+    ...PG,
+    database: `${prefix}catalog`,
+    connectionTimeoutMillis: 5000,
+  });
   await c.connect();
   try {
     const { rowCount } = await c.query(
@@ -141,7 +159,11 @@ async function main() {
   log(`temp folder ${dir}, database prefix ${prefix}`);
 
   const catalog = generateCatalog(join(dir, 'catalog'), TOTAL);
-  log(`generated ${catalog.expected.total} entities: ${JSON.stringify(catalog.counts)}`);
+  log(
+    `generated ${catalog.expected.total} entities: ${JSON.stringify(
+      catalog.counts,
+    )}`,
+  );
 
   const override = portOverride();
   override.backend.database = {
@@ -162,23 +184,34 @@ async function main() {
   logFile = join(dir, 'backend.log');
 
   const t0 = now();
-  backend = startBackend({ configs: ['../../app-config.yaml', configFile], logFile });
+  backend = startBackend({
+    configs: ['../../app-config.yaml', configFile],
+    logFile,
+  });
   log(`backend pid ${backend.pid}, log ${logFile}`);
   const failIfExited = () => {
     if (backend.exited) throw fatal(`backend exited early; see ${logFile}`);
   };
-  const ready = await waitUntil('readiness', async () => (failIfExited(), isReady()), {
-    timeoutMs: READY_TIMEOUT,
-    intervalMs: 500,
-  });
+  const ready = await waitUntil(
+    'readiness',
+    async () => (failIfExited(), isReady()),
+    {
+      timeoutMs: READY_TIMEOUT,
+      intervalMs: 500,
+    },
+  );
   log(`ready after ${(ready.ms / 1000).toFixed(1)} s`);
 
   // Ingestion: the user appears first, then the rest, one processing batch at a time.
   const ingestStart = now();
-  const { value: token } = await waitUntil('eli.martin in the catalog', async () => (failIfExited(), userToken()), {
-    timeoutMs: INGEST_TIMEOUT,
-    intervalMs: 2000,
-  });
+  const { value: token } = await waitUntil(
+    'eli.martin in the catalog',
+    async () => (failIfExited(), userToken()),
+    {
+      timeoutMs: INGEST_TIMEOUT,
+      intervalMs: 2000,
+    },
+  );
   const auth = { authorization: `Bearer ${token}` };
   let lastCount = 0;
   let lastLog = 0;
@@ -192,19 +225,31 @@ async function main() {
         // interrupted entities would wait 6 hours: make them due again.
         seenRestarts = restartsIn(logFile);
         const n = await requeueUnfinished();
-        log(`the backend restarted during ingestion; ${n} unfinished entities made due again`);
+        log(
+          `the backend restarted during ingestion; ${n} unfinished entities made due again`,
+        );
       }
-      const { json } = await getJson(`${BASE_URL}/api/catalog/entities/by-query?limit=1&fields=metadata.name`, {
-        headers: auth,
-        timeoutMs: 30_000,
-      });
+      const { json } = await getJson(
+        `${BASE_URL}/api/catalog/entities/by-query?limit=1&fields=metadata.name`,
+        {
+          headers: auth,
+          timeoutMs: 30_000,
+        },
+      );
       lastCount = json.totalItems;
       if (now() - lastLog > 30_000) {
         lastLog = now();
-        log(`ingested ${lastCount}/${catalog.expected.total} after ${((now() - ingestStart) / 1000).toFixed(0)} s`);
+        log(
+          `ingested ${lastCount}/${catalog.expected.total} after ${(
+            (now() - ingestStart) /
+            1000
+          ).toFixed(0)} s`,
+        );
       }
       if (lastCount > catalog.expected.total) {
-        throw fatal(`catalog holds ${lastCount} entities, more than the ${catalog.expected.total} generated`);
+        throw fatal(
+          `catalog holds ${lastCount} entities, more than the ${catalog.expected.total} generated`,
+        );
       }
       return lastCount === catalog.expected.total;
     },
@@ -214,25 +259,44 @@ async function main() {
   });
   const ingestMs = now() - ingestStart;
   let seen = restartsIn(logFile); // restarts before this point are harmless
-  log(`all ${catalog.expected.total} entities ingested ${(ingestMs / 1000).toFixed(0)} s after readiness`);
+  log(
+    `all ${catalog.expected.total} entities ingested ${(
+      ingestMs / 1000
+    ).toFixed(0)} s after readiness`,
+  );
 
   // What each request returns must be right before its time means anything.
   const all = await getJson(`${BASE_URL}/api/stacks/stacks`, { headers: auth });
-  const filtered = await getJson(`${BASE_URL}/api/stacks/stacks?priority=critical&status=missing`, { headers: auth });
+  const filtered = await getJson(
+    `${BASE_URL}/api/stacks/stacks?priority=critical&status=missing`,
+    { headers: auth },
+  );
   if (all.json.stacks.length !== catalog.expected.stacks) {
-    throw new Error(`/api/stacks/stacks returned ${all.json.stacks.length} stacks, expected ${catalog.expected.stacks}`);
+    throw new Error(
+      `/api/stacks/stacks returned ${all.json.stacks.length} stacks, expected ${catalog.expected.stacks}`,
+    );
   }
   if (filtered.json.stacks.length !== catalog.expected.criticalMissing) {
-    throw new Error(`filtered stacks: ${filtered.json.stacks.length}, expected ${catalog.expected.criticalMissing}`);
+    throw new Error(
+      `filtered stacks: ${filtered.json.stacks.length}, expected ${catalog.expected.criticalMissing}`,
+    );
   }
   const linkedRefs = [
-    ...new Set(all.json.stacks.flatMap(s => [s.domain?.entityRef, s.owner?.entityRef]).filter(Boolean)),
+    ...new Set(
+      all.json.stacks
+        .flatMap(s => [s.domain?.entityRef, s.owner?.entityRef])
+        .filter(Boolean),
+    ),
   ];
 
   const enc = encodeURIComponent;
   const filter = 'filter=kind=system,spec.type=stack';
   const cases = [
-    { key: 'stacks', label: 'GET /api/stacks/stacks', url: `${BASE_URL}/api/stacks/stacks` },
+    {
+      key: 'stacks',
+      label: 'GET /api/stacks/stacks',
+      url: `${BASE_URL}/api/stacks/stacks`,
+    },
     {
       key: 'stacksFiltered',
       label: 'GET /api/stacks/stacks?priority=critical&status=missing',
@@ -247,7 +311,9 @@ async function main() {
     {
       key: 'catalogStackFields',
       label: `GET /api/catalog/entities?${filter}&fields=<the endpoint's ${STACK_ENTITY_FIELDS.length} fields>`,
-      url: `${BASE_URL}/api/catalog/entities?${filter}&fields=${enc(STACK_ENTITY_FIELDS.join(','))}`,
+      url: `${BASE_URL}/api/catalog/entities?${filter}&fields=${enc(
+        STACK_ENTITY_FIELDS.join(','),
+      )}`,
     },
     {
       key: 'catalogByRefs',
@@ -264,7 +330,10 @@ async function main() {
       body: c.body,
       timeoutMs: 30_000,
     });
-    if (res.status !== 200) throw new Error(`${c.label}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new Error(
+        `${c.label}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`,
+      );
     c.bytes = res.body.length;
     return res.ms;
   };
@@ -274,9 +343,15 @@ async function main() {
   await sleep(IDLE_MS);
   // (meaningless when the backend restarted meanwhile: its old process's CPU time is gone)
   const idleCpu =
-    restartsIn(logFile) === seen ? (groupCpuSeconds(backend.pid) - idleCpu0) / (IDLE_MS / 1000) : undefined;
+    restartsIn(logFile) === seen
+      ? (groupCpuSeconds(backend.pid) - idleCpu0) / (IDLE_MS / 1000)
+      : undefined;
   const pct = v => (v === undefined ? '?' : `${(v * 100).toFixed(0)} %`);
-  log(`backend CPU with no requests: ${pct(idleCpu)} of one core over ${IDLE_MS / 1000} s`);
+  log(
+    `backend CPU with no requests: ${pct(idleCpu)} of one core over ${
+      IDLE_MS / 1000
+    } s`,
+  );
 
   // Warm-up, then sequential requests, one at a time; the cases take turns
   // (order rotated every round) so background work (catalog re-processing,
@@ -296,10 +371,16 @@ async function main() {
   const deadline = now() + MEASURE_TIMEOUT;
   const backlogBefore = await catalogBacklog().catch(() => undefined);
   const loadBefore = load();
-  log(`timing: ${ROUNDS} rounds of ${cases.length} requests, in chunks of ${CHUNK} rounds`);
+  log(
+    `timing: ${ROUNDS} rounds of ${cases.length} requests, in chunks of ${CHUNK} rounds`,
+  );
   while (done < ROUNDS) {
     if (now() > deadline) {
-      throw new Error(`timing not finished after ${MEASURE_TIMEOUT / 60_000} min (${done}/${ROUNDS} rounds; ${restarts} backend restarts)`);
+      throw new Error(
+        `timing not finished after ${
+          MEASURE_TIMEOUT / 60_000
+        } min (${done}/${ROUNDS} rounds; ${restarts} backend restarts)`,
+      );
     }
     const before = seen;
     const chunk = Object.fromEntries(cases.map(c => [c.key, []]));
@@ -338,41 +419,71 @@ async function main() {
     restarts += count - before;
     seen = count;
     if (restarts > MAX_RESTARTS) {
-      throw new Error(`the backend restarted ${restarts} times during the timing: someone keeps editing the sources it runs`);
+      throw new Error(
+        `the backend restarted ${restarts} times during the timing: someone keeps editing the sources it runs`,
+      );
     }
     warm = false;
-    log(`the backend restarted (a source file changed under backstage-cli's watcher; ${restarts} so far); chunk discarded, ${done}/${ROUNDS} rounds kept`);
+    log(
+      `the backend restarted (a source file changed under backstage-cli's watcher; ${restarts} so far); chunk discarded, ${done}/${ROUNDS} rounds kept`,
+    );
     await sleep(3000);
-    await waitUntil('readiness after the restart', async () => (failIfExited(), isReady()), {
-      timeoutMs: READY_TIMEOUT,
-      intervalMs: 500,
-    });
-    const { value: fresh } = await waitUntil('a token after the restart', () => userToken(), {
-      timeoutMs: 60_000,
-      intervalMs: 1000,
-    });
+    await waitUntil(
+      'readiness after the restart',
+      async () => (failIfExited(), isReady()),
+      {
+        timeoutMs: READY_TIMEOUT,
+        intervalMs: 500,
+      },
+    );
+    const { value: fresh } = await waitUntil(
+      'a token after the restart',
+      () => userToken(),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+      },
+    );
     auth.authorization = `Bearer ${fresh}`;
     await sleep(SETTLE_MS); // start-up work: the search collator reads the whole catalog
   }
   windowCpu /= windowMs / 1000;
   const backlogAfter = await catalogBacklog().catch(() => undefined);
   const logText = readFileSync(logFile, 'utf8');
-  const collations = (logText.match(/Collating documents for software-catalog/g) ?? []).length;
+  const collations = (
+    logText.match(/Collating documents for software-catalog/g) ?? []
+  ).length;
 
-  const stats = Object.fromEntries(cases.map(c => [c.key, summary(times[c.key])]));
+  const stats = Object.fromEntries(
+    cases.map(c => [c.key, summary(times[c.key])]),
+  );
   const ratio = stats.stacks.p95 / stats.reference.p95;
   const ratioFiltered = stats.stacksFiltered.p95 / stats.reference.p95;
 
   const line = (c, s) =>
-    `  ${c.label}\n      p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(s.p99)}  max ${fmt(s.max)}  (${(c.bytes / 1024).toFixed(1)} KiB)`;
+    `  ${c.label}\n      p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}  p99 ${fmt(
+      s.p99,
+    )}  max ${fmt(s.max)}  (${(c.bytes / 1024).toFixed(1)} KiB)`;
   console.log(
-    `\nStacks endpoint, ${catalog.expected.total} entities (${catalog.counts.stacks} stacks), PostgreSQL${QUIET ? ', catalog re-processing held off (--quiet-catalog)' : ''}`,
+    `\nStacks endpoint, ${catalog.expected.total} entities (${
+      catalog.counts.stacks
+    } stacks), PostgreSQL${
+      QUIET ? ', catalog re-processing held off (--quiet-catalog)' : ''
+    }`,
   );
   console.log(`  ${new Date().toISOString()}  ${machine()}`);
-  console.log(`  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`);
-  console.log(`  readiness ${(ready.ms / 1000).toFixed(1)} s after launch; ingestion ${(ingestMs / 1000).toFixed(0)} s after readiness`);
   console.log(
-    `  ${ROUNDS} sequential requests each (after ${WARMUP} warm-up rounds), interleaved, ${(windowMs / 1000).toFixed(0)} s of timing in all`,
+    `  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`,
+  );
+  console.log(
+    `  readiness ${(ready.ms / 1000).toFixed(1)} s after launch; ingestion ${(
+      ingestMs / 1000
+    ).toFixed(0)} s after readiness`,
+  );
+  console.log(
+    `  ${ROUNDS} sequential requests each (after ${WARMUP} warm-up rounds), interleaved, ${(
+      windowMs / 1000
+    ).toFixed(0)} s of timing in all`,
   );
   if (restarts) {
     console.log(
@@ -381,12 +492,36 @@ async function main() {
   }
   for (const c of cases) console.log(line(c, stats[c.key]));
   console.log(
-    `  backend CPU: ${pct(idleCpu)} of a core with no requests (${IDLE_MS / 1000} s before warm-up), ${pct(windowCpu)} during the timing`,
+    `  backend CPU: ${pct(idleCpu)} of a core with no requests (${
+      IDLE_MS / 1000
+    } s before warm-up), ${pct(windowCpu)} during the timing`,
   );
-  console.log(`  catalog backlog (due for processing / total) before ${backlogBefore ? `${backlogBefore.due}/${backlogBefore.total}` : '?'}, after ${backlogAfter ? `${backlogAfter.due}/${backlogAfter.total}` : '?'}; search collations in the log so far: ${collations}`);
-  console.log(`\n  endpoint p95 ${fmt(stats.stacks.p95)} (target <= ${TARGET_P95_MS} ms: ${stats.stacks.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'})`);
-  console.log(`  filtered p95 ${fmt(stats.stacksFiltered.p95)} (target <= ${TARGET_P95_MS} ms: ${stats.stacksFiltered.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'})`);
-  console.log(`  ratio endpoint p95 / reference p95: ${ratio.toFixed(2)}  (filtered: ${ratioFiltered.toFixed(2)})`);
+  console.log(
+    `  catalog backlog (due for processing / total) before ${
+      backlogBefore ? `${backlogBefore.due}/${backlogBefore.total}` : '?'
+    }, after ${
+      backlogAfter ? `${backlogAfter.due}/${backlogAfter.total}` : '?'
+    }; search collations in the log so far: ${collations}`,
+  );
+  console.log(
+    `\n  endpoint p95 ${fmt(
+      stats.stacks.p95,
+    )} (target <= ${TARGET_P95_MS} ms: ${
+      stats.stacks.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'
+    })`,
+  );
+  console.log(
+    `  filtered p95 ${fmt(
+      stats.stacksFiltered.p95,
+    )} (target <= ${TARGET_P95_MS} ms: ${
+      stats.stacksFiltered.p95 <= TARGET_P95_MS ? 'MET' : 'MISSED'
+    })`,
+  );
+  console.log(
+    `  ratio endpoint p95 / reference p95: ${ratio.toFixed(
+      2,
+    )}  (filtered: ${ratioFiltered.toFixed(2)})`,
+  );
   console.log(
     `RESULT ${JSON.stringify({
       bench: 'stacks-endpoint',

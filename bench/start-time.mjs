@@ -55,8 +55,14 @@ const REF_PORT = 7028;
 const TIMEOUT = 5 * 60_000;
 const ATTEMPTS = 3;
 const sec = ms => (ms === undefined ? '?' : `${(ms / 1000).toFixed(2)} s`);
-const EXPECTED_STACKS = readdirSync(join(ROOT, 'catalog/stacks')).filter(f => f.endsWith('.yaml')).length;
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', 't').slice(0, 15);
+const EXPECTED_STACKS = readdirSync(join(ROOT, 'catalog/stacks')).filter(f =>
+  f.endsWith('.yaml'),
+).length;
+const stamp = new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace('T', 't')
+  .slice(0, 15);
 
 let current; // { backend, dir, prefix } of the run in progress
 async function cleanupRun() {
@@ -64,7 +70,10 @@ async function cleanupRun() {
   const { backend, dir, prefix } = current;
   current = undefined;
   if (backend) await backend.stop();
-  if (prefix) await dropDatabases(prefix).catch(e => log(`could not drop ${prefix}*: ${e.message}`));
+  if (prefix)
+    await dropDatabases(prefix).catch(e =>
+      log(`could not drop ${prefix}*: ${e.message}`),
+    );
   removeDir(dir);
 }
 installSignalHandlers(cleanupRun);
@@ -73,14 +82,24 @@ installSignalHandlers(cleanupRun);
 async function referenceOnce() {
   await assertPortFree(REF_PORT);
   const t0 = now();
-  const child = spawn(nodeBin(), ['-e', `require('http').createServer((q,s)=>s.end('ok')).listen(${REF_PORT})`], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    nodeBin(),
+    [
+      '-e',
+      `require('http').createServer((q,s)=>s.end('ok')).listen(${REF_PORT})`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   try {
     const { value } = await waitUntil(
       'the reference server',
       async () => {
-        const res = await request(`http://localhost:${REF_PORT}/`, { timeoutMs: 1000, keepAlive: false });
+        const res = await request(`http://localhost:${REF_PORT}/`, {
+          timeoutMs: 1000,
+          keepAlive: false,
+        });
         return res.status === 200 && res.body.toString() === 'ok' && now() - t0;
       },
       { timeoutMs: 30_000, intervalMs: 5 },
@@ -88,7 +107,9 @@ async function referenceOnce() {
     return value;
   } finally {
     child.kill('SIGKILL');
-    await new Promise(r => (child.exitCode !== null ? r() : child.once('exit', r)));
+    await new Promise(r =>
+      child.exitCode !== null ? r() : child.once('exit', r),
+    );
   }
 }
 
@@ -99,14 +120,21 @@ async function referenceOnce() {
  * database migrations included).
  */
 function phases(logFile, wall0) {
-  const lines = readFileSync(logFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const lines = readFileSync(logFile, 'utf8')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n');
   const stampOf = line => {
     const m = line.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z) /);
     return m ? Date.parse(m[1]) - wall0 : undefined;
   };
   const first = lines.map(stampOf).find(t => t !== undefined);
-  const initLine = lines.find(l => l.includes('Plugin initialization complete'));
-  return { firstLogMs: first, pluginsInitMs: initLine ? stampOf(initLine) : undefined };
+  const initLine = lines.find(l =>
+    l.includes('Plugin initialization complete'),
+  );
+  return {
+    firstLogMs: first,
+    pluginsInitMs: initLine ? stampOf(initLine) : undefined,
+  };
 }
 
 async function backendOnce(run) {
@@ -122,22 +150,35 @@ async function backendOnce(run) {
       prefix: current.prefix,
     };
   } else {
-    override.backend.database = { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } };
+    override.backend.database = {
+      client: 'better-sqlite3',
+      connection: { directory: join(dir, 'sqlite') },
+    };
   }
   const config = writeYaml(join(dir, 'bench-config.yaml'), override);
   const logFile = join(dir, 'backend.log');
 
   const t0 = now();
   const wall0 = Date.now();
-  const backend = startBackend({ configs: ['../../app-config.yaml', config], logFile });
+  const backend = startBackend({
+    configs: ['../../app-config.yaml', config],
+    logFile,
+  });
   current.backend = backend;
   const alive = () => {
-    if (backend.exited) throw fatal(`backend exited early: ${readFileSync(logFile, 'utf8').slice(-1500)}`);
+    if (backend.exited)
+      throw fatal(
+        `backend exited early: ${readFileSync(logFile, 'utf8').slice(-1500)}`,
+      );
     // a restart makes the run worthless: stop waiting and do it again
-    if (restartsIn(logFile) > 0) throw fatal('the backend restarted (a source file changed)');
+    if (restartsIn(logFile) > 0)
+      throw fatal('the backend restarted (a source file changed)');
   };
   try {
-    await waitUntil('readiness', async () => (alive(), isReady()), { timeoutMs: TIMEOUT, intervalMs: 100 });
+    await waitUntil('readiness', async () => (alive(), isReady()), {
+      timeoutMs: TIMEOUT,
+      intervalMs: 100,
+    });
     const readyMs = now() - t0;
     let token;
     let lastCount;
@@ -173,7 +214,9 @@ async function backendOnce(run) {
 }
 
 async function main() {
-  log(`machine: ${machine()}; database: ${DB}; expecting ${EXPECTED_STACKS} stacks`);
+  log(
+    `machine: ${machine()}; database: ${DB}; expecting ${EXPECTED_STACKS} stacks`,
+  );
   const loadBefore = load();
   const rows = [];
   for (let run = 1; run <= RUNS; run++) {
@@ -184,34 +227,69 @@ async function main() {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       result = await backendOnce(run);
       if (!result.restarted) break;
-      log(`run ${run}, attempt ${attempt}: a source file changed and the backend restarted; ${attempt < ATTEMPTS ? 'running it again' : 'giving up'}`);
+      log(
+        `run ${run}, attempt ${attempt}: a source file changed and the backend restarted; ${
+          attempt < ATTEMPTS ? 'running it again' : 'giving up'
+        }`,
+      );
       await sleep(2000);
     }
     if (result.restarted) {
-      throw new Error(`run ${run}: the backend restarted in each of ${ATTEMPTS} attempts: someone keeps editing the sources it runs`);
+      throw new Error(
+        `run ${run}: the backend restarted in each of ${ATTEMPTS} attempts: someone keeps editing the sources it runs`,
+      );
     }
     rows.push({ refMs, ...result });
     log(
-      `run ${run}: reference ${fmt(refMs)}, readiness ${fmt(result.readyMs, 0)}, ${EXPECTED_STACKS} stacks ${fmt(result.stacksMs, 0)}`,
+      `run ${run}: reference ${fmt(refMs)}, readiness ${fmt(
+        result.readyMs,
+        0,
+      )}, ${EXPECTED_STACKS} stacks ${fmt(result.stacksMs, 0)}`,
     );
     await sleep(2000);
   }
   const ref = median(rows.map(r => r.refMs));
   const ready = median(rows.map(r => r.readyMs));
   const stacks = median(rows.map(r => r.stacksMs));
-  console.log(`\nBackend start time (${DB === 'pg' ? 'PostgreSQL' : 'SQLite'}, fresh data, ${RUNS} runs, medians)`);
+  console.log(
+    `\nBackend start time (${
+      DB === 'pg' ? 'PostgreSQL' : 'SQLite'
+    }, fresh data, ${RUNS} runs, medians)`,
+  );
   console.log(`  ${new Date().toISOString()}  ${machine()}`);
-  console.log(`  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`);
+  console.log(
+    `  code: ${treeState()}; load average (1 min) before ${loadBefore}, after ${load()}`,
+  );
   for (const [i, r] of rows.entries()) {
     console.log(
-      `  run ${i + 1}: reference ${fmt(r.refMs)}  first backend log line ${sec(r.firstLogMs)}  plugins initialised ${sec(r.pluginsInitMs)}  readiness ${sec(r.readyMs)}  stacks ${sec(r.stacksMs)}`,
+      `  run ${i + 1}: reference ${fmt(r.refMs)}  first backend log line ${sec(
+        r.firstLogMs,
+      )}  plugins initialised ${sec(r.pluginsInitMs)}  readiness ${sec(
+        r.readyMs,
+      )}  stacks ${sec(r.stacksMs)}`,
     );
   }
   console.log(`  reference (bare node http server answers): ${fmt(ref)}`);
-  console.log(`  launch -> readiness 200:                      ${(ready / 1000).toFixed(2)} s  (ratio ${(ready / ref).toFixed(1)} x reference)`);
-  console.log(`  launch -> /api/stacks/stacks with ${EXPECTED_STACKS} stacks: ${(stacks / 1000).toFixed(2)} s  (ratio ${(stacks / ref).toFixed(1)} x reference)`);
   console.log(
-    `RESULT ${JSON.stringify({ bench: 'start-time', date: new Date().toISOString(), db: DB, runs: rows, medians: { refMs: ref, readyMs: ready, stacksMs: stacks }, ratioReady: ready / ref, ratioStacks: stacks / ref })}`,
+    `  launch -> readiness 200:                      ${(ready / 1000).toFixed(
+      2,
+    )} s  (ratio ${(ready / ref).toFixed(1)} x reference)`,
+  );
+  console.log(
+    `  launch -> /api/stacks/stacks with ${EXPECTED_STACKS} stacks: ${(
+      stacks / 1000
+    ).toFixed(2)} s  (ratio ${(stacks / ref).toFixed(1)} x reference)`,
+  );
+  console.log(
+    `RESULT ${JSON.stringify({
+      bench: 'start-time',
+      date: new Date().toISOString(),
+      db: DB,
+      runs: rows,
+      medians: { refMs: ref, readyMs: ready, stacksMs: stacks },
+      ratioReady: ready / ref,
+      ratioStacks: stacks / ref,
+    })}`,
   );
 }
 

@@ -30,7 +30,11 @@ console.log('  Sign in as one of these users (development sign-in):\n');
 for (const u of users) {
   const name = u.spec.profile?.displayName ?? u.metadata.name;
   console.log(
-    `    ${u.metadata.name.padEnd(14)} ${name.padEnd(14)} ${(u.spec.memberOf ?? []).join(', ').padEnd(32)} ${roleOf(u)}`,
+    `    ${u.metadata.name.padEnd(14)} ${name.padEnd(14)} ${(
+      u.spec.memberOf ?? []
+    )
+      .join(', ')
+      .padEnd(32)} ${roleOf(u)}`,
   );
 }
 console.log(

@@ -16,5 +16,25 @@ export interface Config {
        */
       signingKeyFile?: string;
     };
+    /** Audit reports for auditors (docs/audit-reports.md). */
+    reports?: {
+      /**
+       * Frameworks by id; each replaces the default of the same id (soc2,
+       * gdpr, hipaa) or adds one. Each control names the report kinds that
+       * evidence it: access-review, privileged-activity, change-management,
+       * data-subject-requests, security-events, integrity.
+       */
+      frameworks?: {
+        [id: string]: {
+          title?: string;
+          controls: Array<{ id: string; title: string; kinds: string[] }>;
+        };
+      };
+      /**
+       * Reports the scheduler produces for the month or quarter that just
+       * ended. Default: soc2 every quarter, gdpr every month.
+       */
+      schedules?: Array<{ framework: string; every: 'month' | 'quarter' }>;
+    };
   };
 }

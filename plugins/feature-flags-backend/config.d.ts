@@ -47,5 +47,12 @@ export interface Config {
     cacheTtlMs?: number;
     /** The bulk read of all flags gives up after this many milliseconds. Default: 10000. */
     snapshotTimeoutMs?: number;
+    /**
+     * Unleash's feature search (the potentially stale and completed marks) is
+     * read at most this often, apart from the flags. Unleash 8 allows 15
+     * searches a minute per client address, shared by every replica behind
+     * one egress; each read makes two. Default: 300000.
+     */
+    searchIntervalMs?: number;
   };
 }

@@ -3,11 +3,12 @@ export interface Config {
     /**
      * Which catalog groups hold which role, e.g.
      * `admin: [group:default/platform-admins]`. Everybody signed in is an
-     * engineer. Roles: engineer, admin, compliance.
+     * engineer. Roles: engineer, admin, compliance, support.
      */
     roles?: {
       admin?: string[];
       compliance?: string[];
+      support?: string[];
       engineer?: string[];
     };
     /**

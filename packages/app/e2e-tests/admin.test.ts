@@ -1,16 +1,8 @@
-import { Browser, expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
+import { signedIn } from './session';
 
 const shots = 'test-results/screenshots';
 const REASON = 'SUP-321: Eli cannot see the Identity stack';
-
-async function signedIn(browser: Browser, displayName: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  await expect(page.getByText('Stacks summary').first()).toBeVisible();
-  return { page, close: () => context.close() };
-}
 
 /** Starts impersonating from the admin console; the portal reloads as the user. */
 async function impersonate(page: Page, displayName: string, duration?: string) {
@@ -141,7 +133,7 @@ test.describe('admin console and impersonation', () => {
       page.getByRole('button', { name: 'Impersonate Eli Martin' }),
     ).toBeVisible();
     const row = page.locator('[data-testid^="admin-session-"]').first();
-    await expect(row).toContainText('user:default/eli.martin');
+    await expect(row).toContainText('eli.martin');
     await expect(row).toContainText('stopped');
     await page.screenshot({
       path: `${shots}/admin-console.png`,
@@ -206,6 +198,11 @@ test.describe('admin console and impersonation', () => {
     await expect(
       admin.page.getByRole('checkbox', { name: 'On' }),
     ).toBeChecked();
+    // the admin who switched it on sees the banner at once, not at the next poll
+    await expect(admin.page.getByTestId('maintenance-banner')).toContainText(
+      message,
+      { timeout: 5_000 },
+    );
     try {
       const engineer = await signedIn(browser, 'Eli Martin');
       const page = engineer.page;
@@ -216,6 +213,13 @@ test.describe('admin console and impersonation', () => {
       await expect(page.getByTestId('maintenance-banner')).toContainText(
         message,
       );
+      // at the top of the window, with the sidebar starting below it
+      const banner = (await page
+        .getByTestId('maintenance-banner')
+        .boundingBox())!;
+      const sidebar = (await page.getByTestId('sidebar-root').boundingBox())!;
+      expect(banner.y).toBe(0);
+      expect(sidebar.y).toBeGreaterThanOrEqual(banner.y + banner.height - 1);
       await page.screenshot({
         path: `${shots}/admin-maintenance.png`,
         fullPage: true,

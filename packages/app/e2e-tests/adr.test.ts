@@ -1,6 +1,7 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { signInAs } from './session';
 
 const shots = 'test-results/screenshots';
 // Playwright runs from the repository root (playwright.config.ts).
@@ -9,12 +10,6 @@ const before = new Set(fs.readdirSync(smartstackAdrs));
 // StackPro's AI capability has an ADR location but no folder yet: the bad-input
 // test creates it for the duration of the test.
 const aiAdrs = path.resolve('catalog/stackpro/adr/ai');
-
-async function signInAs(page: Page, displayName: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  await expect(page.getByText('Stacks summary').first()).toBeVisible();
-}
 
 test.describe('Architecture decisions', () => {
   // "New ADR" writes into catalog/smartstack/adr: leave the folder as it was.
@@ -227,7 +222,8 @@ test.describe('Architecture decisions', () => {
     page,
   }) => {
     await signInAs(page, 'Eli Martin');
-    await page.goto('/stacks');
+    // the coverage matrix is the Stacks page's second tab
+    await page.goto('/stacks?view=coverage');
     const matrix = page.getByRole('table', { name: 'Documentation coverage' });
     await expect(matrix.locator('[data-testid^="coverage-row-"]')).toHaveCount(
       21,
@@ -271,6 +267,8 @@ test.describe('Architecture decisions', () => {
         '',
         "[click me](javascript:window.__pwned='link')",
         '',
+        '![the architecture](architecture.png)',
+        '',
         '```mermaid',
         '%%{init: {"securityLevel": "loose"}}%%',
         'flowchart LR',
@@ -288,6 +286,14 @@ test.describe('Architecture decisions', () => {
         '## Outcome',
         'o',
       ].join('\n'),
+    );
+    // an image beside the record: a 2x1 PNG
+    fs.writeFileSync(
+      path.join(aiAdrs, 'architecture.png'),
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8AAQv8BD/kD/YURmXYAAAAASUVORK5CYII=',
+        'base64',
+      ),
     );
     fs.writeFileSync(
       path.join(aiAdrs, '0002-huge.md'),
@@ -316,6 +322,12 @@ test.describe('Architecture decisions', () => {
     await expect(
       reader.locator('script, [onerror], a[href^="javascript"]'),
     ).toHaveCount(0);
+    // the image beside it displays (the page's CSP allows its blob: URL)
+    const image = reader.getByRole('img', { name: 'the architecture' });
+    await expect(image).toBeVisible();
+    await expect
+      .poll(() => image.evaluate(img => (img as HTMLImageElement).naturalWidth))
+      .toBe(2);
 
     // The reasons: the checks on the record, and the files that were refused.
     const problems = page.getByTestId('adr-problems');

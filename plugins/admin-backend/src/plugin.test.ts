@@ -12,14 +12,14 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { IMPERSONATION_SESSION_HEADER } from '@internal/backstage-plugin-admin-common';
 import {
-  adminRootHttpRouterServiceFactory,
+  gatedRootHttpRouterServiceFactory,
   impersonationRealActorServiceFactory,
 } from '@internal/backstage-plugin-admin-node';
 import { auditLogEventExportPermission } from '@internal/backstage-plugin-audit-log-common';
 import {
   auditorServiceFactory,
+  AuditStore,
   auditStoreServiceRef,
-  DatabaseAuditStore,
 } from '@internal/backstage-plugin-audit-log-node';
 import devSignIn from '@internal/backstage-plugin-auth-backend-module-development-provider';
 import impersonationSignIn from '@internal/backstage-plugin-auth-backend-module-impersonation-provider';
@@ -88,10 +88,24 @@ function probePlugin() {
       env.registerInit({
         deps: {
           httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+          permissions: coreServices.permissions,
           auditor: coreServices.auditor,
         },
-        async init({ httpRouter, auditor }) {
+        async init({ httpRouter, httpAuth, permissions, auditor }) {
           const router = Router();
+          // a plugin checking a permission on the caller's behalf: the policy
+          // sees the limited token Backstage forwards, not the caller's own
+          router.get('/export', async (req, res) => {
+            const credentials = await httpAuth.credentials(req, {
+              allow: ['user'],
+            });
+            const [decision] = await permissions.authorize(
+              [{ permission: auditLogEventExportPermission }],
+              { credentials },
+            );
+            res.status(decision.result === 'ALLOW' ? 200 : 403).json(decision);
+          });
           router.get('/things', async (req, res) => {
             const event = await auditor.createEvent({
               eventId: 'thing-read',
@@ -100,6 +114,15 @@ function probePlugin() {
             });
             await event.success();
             res.json({ things: [] });
+          });
+          router.post('/public-things', async (req, res) => {
+            const event = await auditor.createEvent({
+              eventId: 'public-thing-create',
+              severityLevel: 'medium',
+              request: req,
+            });
+            await event.success();
+            res.status(201).json({ created: true });
           });
           router.post('/things', async (req, res) => {
             const event = await auditor.createEvent({
@@ -111,6 +134,10 @@ function probePlugin() {
             res.status(201).json({ created: true });
           });
           httpRouter.use(router);
+          httpRouter.addAuthPolicy({
+            path: '/public-things',
+            allow: 'unauthenticated',
+          });
         },
       });
     },
@@ -128,7 +155,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-let auditStore: DatabaseAuditStore;
+let auditStore: AuditStore;
 const running: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map(b => b.stop()));
@@ -145,7 +172,7 @@ async function startBackend(impersonation: JsonObject = {}) {
   const baseUrl = `http://localhost:${port}`;
   const backend = createBackend();
   const features = [
-    adminRootHttpRouterServiceFactory,
+    gatedRootHttpRouterServiceFactory,
     mockServices.rootLogger.factory(),
     mockServices.rootConfig.factory({
       data: {
@@ -296,6 +323,17 @@ describe('admin backend: impersonation', () => {
     expect(write.body.error.message).toMatch(
       /Read-only: you are impersonating user:default\/eli.martin/,
     );
+    for (const path of [
+      '/API/probe/things',
+      '//api/probe/things',
+      '/api/%70robe/things',
+    ]) {
+      const spelled = await request(app)
+        .post(path)
+        .auth(token, { type: 'bearer' })
+        .send({});
+      expect({ path, status: spelled.status }).toEqual({ path, status: 403 });
+    }
     expect(await events('thing-create')).toEqual([]);
     const [refused] = await events('impersonation-write-refused');
     expect(refused).toMatchObject({
@@ -327,7 +365,11 @@ describe('admin backend: impersonation', () => {
       .auth(token, { type: 'bearer' });
     expect(replay.status).toBe(401);
     expect(replay.body.error.message).toMatch(/was stopped/);
-    expect((await events('impersonation-token-refused')).length).toBe(1);
+    const replayUpper = await request(app)
+      .get('/API/probe/things')
+      .auth(token, { type: 'bearer' });
+    expect(replayUpper.status).toBe(401);
+    expect((await events('impersonation-token-refused')).length).toBe(2);
     const renew = await request(app)
       .get('/api/auth/impersonation/refresh')
       .auth(adminToken, { type: 'bearer' })
@@ -394,6 +436,15 @@ describe('admin backend: impersonation', () => {
     expect(own.body.items[0].result).toBe('ALLOW');
     const impersonated = await authorize(token);
     expect(impersonated.body.items[0].result).toBe('DENY');
+    // and when a plugin checks on the user's behalf, in whatever spelling
+    const ownExport = await request(app)
+      .get('/api/probe/export')
+      .auth(await signIn(app, 'priya.nair'), { type: 'bearer' });
+    expect(ownExport.status).toBe(200);
+    for (const path of ['/api/probe/export', '/API/probe/export']) {
+      const res = await request(app).get(path).auth(token, { type: 'bearer' });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+    }
 
     // with writes allowed by config, a write goes through and names both people
     const write = await request(app)
@@ -471,9 +522,45 @@ describe('admin backend: impersonation', () => {
       .auth(adminToken, { type: 'bearer' });
     expect(list.body.items).toEqual([]);
     const failed = (await events('impersonation-start')).filter(
-      e => e.outcome === 'failed',
+      e => e.outcome === 'failed' && e.actor.type === 'user',
     );
     expect(failed).toHaveLength(cases.length + 1);
+
+    // a forged token (an engineer's, its subject changed to an admin's): the
+    // attempt is on record as nobody's, with what the token claimed kept apart
+    const engineerToken = await signIn(app, 'eli.martin');
+    const [header, , signature] = engineerToken.split('.');
+    const forgedAdmin = [
+      header,
+      Buffer.from(
+        JSON.stringify({ ...claimsOf(engineerToken), sub: ADMIN }),
+      ).toString('base64url'),
+      signature,
+    ].join('.');
+    const forgedStart = await start(
+      { target: 'priya.nair', reason },
+      forgedAdmin,
+    );
+    expect(forgedStart.status).toBe(401);
+    // Backstage refuses it before the route; nothing is recorded in anyone's name
+    const adminAttempts = (await events('impersonation-start')).filter(
+      e => e.actor.ref === ADMIN && e.outcome === 'failed',
+    );
+    expect(adminAttempts).toHaveLength(cases.length);
+    // where a route lets anyone in, its audit event names nobody and keeps
+    // what the token claimed apart
+    const open = await request(app)
+      .post('/api/probe/public-things')
+      .auth(forgedAdmin, { type: 'bearer' })
+      .send({});
+    expect(open.status).toBe(201);
+    const [openEvent] = (await events('public-thing-create')).filter(
+      e => e.outcome === 'succeeded',
+    );
+    expect(openEvent.actor).toEqual({ type: 'none' });
+    expect(openEvent.meta).toMatchObject({
+      unverifiedClaims: { sub: ADMIN, typ: 'vnd.backstage.user' },
+    });
 
     // a forged session id gets no token
     const forged = await request(app)

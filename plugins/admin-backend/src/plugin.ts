@@ -6,8 +6,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { adminPermissions } from '@internal/backstage-plugin-admin-common';
 import {
-  adminRequestGateServiceRef,
   adminStoreServiceRef,
+  impersonationSessionsServiceRef,
+  requestGateServiceRef,
 } from '@internal/backstage-plugin-admin-node';
 import { auditStoreServiceRef } from '@internal/backstage-plugin-audit-log-node';
 import { readRoleMapping } from '@internal/backstage-plugin-roles-common';
@@ -41,7 +42,9 @@ export const adminPlugin = createBackendPlugin({
         notifications: notificationService,
         store: adminStoreServiceRef,
         auditStore: auditStoreServiceRef,
-        gate: adminRequestGateServiceRef,
+        sessions: impersonationSessionsServiceRef,
+        // the backend-wide request gate is bound to its stores by this dependency
+        gate: requestGateServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, store, auditStore } = deps;
@@ -77,7 +80,7 @@ export const adminPlugin = createBackendPlugin({
             logger,
             store,
             auditStore,
-            gate: deps.gate,
+            sessions: deps.sessions,
             directory,
             settings,
             ender,

@@ -18,14 +18,11 @@ import {
   IMPERSONATION_LIMITS,
 } from '@internal/backstage-plugin-admin-common';
 import {
-  AdminRequestGate,
-  bearerTokenOf,
   DatabaseAdminStore,
-  decodeUnverified,
-  ImpersonationClaims,
-  impersonationOf,
+  ImpersonationSessions,
 } from '@internal/backstage-plugin-admin-node';
-import { DatabaseAuditStore } from '@internal/backstage-plugin-audit-log-node';
+import { AuditStore } from '@internal/backstage-plugin-audit-log-node';
+import { parseInput } from '@internal/backstage-plugin-http-node';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -39,8 +36,8 @@ export interface RouterOptions {
   auditor: AuditorService;
   logger: LoggerService;
   store: DatabaseAdminStore;
-  auditStore: DatabaseAuditStore;
-  gate: AdminRequestGate;
+  auditStore: AuditStore;
+  sessions: ImpersonationSessions;
   directory: CatalogDirectory;
   settings: ImpersonationSettings;
   ender: SessionEnder;
@@ -95,17 +92,6 @@ const maintenanceShape = z.object({
 
 const stopShape = z.object({ sessionId: z.string().trim().min(1).optional() });
 
-function parseBody<T extends z.ZodTypeAny>(
-  shape: T,
-  body: unknown,
-): z.infer<T> {
-  const parsed = shape.safeParse(body ?? {});
-  if (!parsed.success) {
-    throw new InputError(parsed.error.issues.map(i => i.message).join('; '));
-  }
-  return parsed.data;
-}
-
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -115,7 +101,7 @@ export async function createRouter(
     auditor,
     store,
     auditStore,
-    gate,
+    sessions,
     directory,
     settings,
     ender,
@@ -123,17 +109,9 @@ export async function createRouter(
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
-  /** The impersonation the caller's (verified) token carries, if any. */
-  function impersonationOfCaller(
-    req: Request,
-    credentials: UserCredentials,
-  ): ImpersonationClaims | undefined {
-    const claims = impersonationOf(
-      decodeUnverified(bearerTokenOf(req))?.payload,
-    );
-    return claims && claims.userRef === credentials.principal.userEntityRef
-      ? claims
-      : undefined;
+  /** The impersonation session the caller's verified token belongs to, if any. */
+  function impersonationOfCaller(credentials: UserCredentials) {
+    return sessions.sessionOfCredentials(credentials);
   }
 
   /** An admin acting as themselves and holding the permission; 403 otherwise. */
@@ -142,7 +120,7 @@ export async function createRouter(
     permission: BasicPermission,
   ): Promise<UserCredentials> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    if (impersonationOfCaller(req, credentials)) {
+    if (await impersonationOfCaller(credentials)) {
       throw new NotAllowedError(
         `${permission.name} cannot be used while impersonating; stop impersonating first`,
       );
@@ -173,7 +151,11 @@ export async function createRouter(
         req,
         adminMaintenanceUpdatePermission,
       );
-      const body = parseBody(maintenanceShape, req.body);
+      const body = parseInput(
+        maintenanceShape,
+        req.body,
+        'maintenance request',
+      );
       const message = body.message ?? '';
       if (body.enabled && !message) {
         throw new InputError(
@@ -185,7 +167,6 @@ export async function createRouter(
         message,
         updatedBy: credentials.principal.userEntityRef,
       });
-      gate.invalidateMaintenance();
       await event.success({
         meta: { enabled: state.enabled, message: state.message },
       });
@@ -204,13 +185,9 @@ export async function createRouter(
   /** The session behind the caller's token: the banner asks this on every page. */
   router.get('/impersonation/current', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const claims = impersonationOfCaller(req, credentials);
-    if (!claims) {
-      res.json({});
-      return;
-    }
+    const session = await impersonationOfCaller(credentials);
     // the gate refused the token already if its session is not live
-    res.json({ session: await store.getSession(claims.sessionId) });
+    res.json(session ? { session } : {});
   });
 
   router.get('/impersonation/sessions', async (req, res) => {
@@ -240,7 +217,7 @@ export async function createRouter(
         adminImpersonationStartPermission,
       );
       const adminRef = credentials.principal.userEntityRef;
-      const body = parseBody(startShape, req.body);
+      const body = parseInput(startShape, req.body, 'impersonation request');
       const durationMs = settings.durationMs(body.durationMinutes);
       const target = await directory.findUser(body.target);
       if (target.ref === adminRef) {
@@ -293,15 +270,19 @@ export async function createRouter(
     });
     try {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const body = parseBody(stopShape, req.body);
-      const claims = impersonationOfCaller(req, credentials);
-      const sessionId = claims?.sessionId ?? body.sessionId;
+      const body = parseInput(
+        stopShape,
+        req.body,
+        'request to stop impersonating',
+      );
+      const own = await impersonationOfCaller(credentials);
+      const sessionId = own?.id ?? body.sessionId;
       if (!sessionId) {
         throw new InputError(
           'sessionId is required: which impersonation session to stop',
         );
       }
-      const callerRef = claims?.actorRef ?? credentials.principal.userEntityRef;
+      const callerRef = own?.adminRef ?? credentials.principal.userEntityRef;
       const session = await store.findSession(sessionId);
       if (!session || session.adminRef !== callerRef) {
         throw new NotFoundError(

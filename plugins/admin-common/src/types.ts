@@ -75,3 +75,11 @@ export interface AdminGroup {
   memberCount: number;
   roles: string[];
 }
+
+/** True while a session has neither ended nor run past its expiry. */
+export function isLive(
+  session: ImpersonationSession,
+  now = Date.now(),
+): boolean {
+  return session.status === 'active' && Date.parse(session.expiresAt) > now;
+}

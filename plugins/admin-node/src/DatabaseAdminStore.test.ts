@@ -43,6 +43,34 @@ describe.each(databases.eachSupportedId())(
       expect(isLive(session, now + 15 * 60_000)).toBe(false);
     });
 
+    it('knows a session by the proof of a token issued for it, until the token expired a day ago', async () => {
+      const store = await createStore(databaseId);
+      const session = await store.startSession(start);
+      const expiresAt = Date.now() + 3_600_000;
+      await store.recordSessionToken({
+        sessionId: session.id,
+        proof: 'a'.repeat(64),
+        expiresAt,
+      });
+      // recording twice (a retried sign-in) is one record
+      await store.recordSessionToken({
+        sessionId: session.id,
+        proof: 'a'.repeat(64),
+        expiresAt,
+      });
+      expect((await store.findSessionByTokenProof('a'.repeat(64)))?.id).toBe(
+        session.id,
+      );
+      expect(
+        await store.findSessionByTokenProof('b'.repeat(64)),
+      ).toBeUndefined();
+      expect(await store.purgeExpiredTokens(expiresAt)).toBe(0);
+      expect(await store.purgeExpiredTokens(expiresAt + 1)).toBe(1);
+      expect(
+        await store.findSessionByTokenProof('a'.repeat(64)),
+      ).toBeUndefined();
+    });
+
     it('refuses a second live session of the same admin', async () => {
       const store = await createStore(databaseId);
       await store.startSession(start);

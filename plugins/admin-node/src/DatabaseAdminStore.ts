@@ -6,8 +6,11 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ImpersonationSession,
   ImpersonationSessionStatus,
+  isLive,
   MaintenanceState,
 } from '@internal/backstage-plugin-admin-common';
+
+export { isLive };
 import { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 
@@ -17,6 +20,7 @@ const migrationsDir = resolvePackagePath(
 );
 
 const SESSIONS = 'admin_impersonation_sessions';
+const TOKENS = 'admin_impersonation_tokens';
 const SETTINGS = 'admin_settings';
 const MAINTENANCE_KEY = 'maintenance';
 
@@ -51,14 +55,6 @@ function toSession(row: SessionRow): ImpersonationSession {
     status: row.status as ImpersonationSessionStatus,
     allowWrites: Boolean(row.allow_writes),
   };
-}
-
-/** True while a session has neither ended nor run past its expiry. */
-export function isLive(
-  session: ImpersonationSession,
-  now = Date.now(),
-): boolean {
-  return session.status === 'active' && Date.parse(session.expiresAt) > now;
 }
 
 /**
@@ -158,6 +154,44 @@ export class DatabaseAdminStore {
         ended_at: end.status === 'expired' ? this.db.raw('expires_at') : now,
       });
     return updated ? this.getSession(id) : undefined;
+  }
+
+  /**
+   * Records a token issued for a session, by its proof (see `tokenProofOf`),
+   * before the token is handed out: a token is known the moment it exists.
+   */
+  async recordSessionToken(input: {
+    sessionId: string;
+    proof: string;
+    expiresAt: number;
+    now?: number;
+  }): Promise<void> {
+    await this.db(TOKENS)
+      .insert({
+        proof: input.proof,
+        session_id: input.sessionId,
+        issued_at: input.now ?? Date.now(),
+        expires_at: input.expiresAt,
+      })
+      .onConflict('proof')
+      .ignore();
+  }
+
+  /** The session a token was issued for, by the token's proof. */
+  async findSessionByTokenProof(
+    proof: string,
+  ): Promise<ImpersonationSession | undefined> {
+    const row = await this.db<SessionRow>(SESSIONS)
+      .join(TOKENS, `${TOKENS}.session_id`, `${SESSIONS}.id`)
+      .where(`${TOKENS}.proof`, proof)
+      .select(`${SESSIONS}.*`)
+      .first();
+    return row ? toSession(row) : undefined;
+  }
+
+  /** Forgets tokens that expired before `before`; their sessions stay. */
+  async purgeExpiredTokens(before: number): Promise<number> {
+    return this.db(TOKENS).where('expires_at', '<', before).delete();
   }
 
   /** Marks every session past its expiry as expired and returns them. */

@@ -1,23 +1,38 @@
 /**
- * The admin console's backend library: the session store, the request gate
- * in front of every plugin, and the auditor's impersonation resolver.
+ * The admin console's backend library: the session store, impersonation
+ * sessions known by token in every form, the request gate in front of every
+ * plugin, and the auditor's impersonation resolver.
  *
  * @packageDocumentation
  */
 export { DatabaseAdminStore, isLive } from './DatabaseAdminStore';
 export { adminStoreServiceRef } from './adminStoreServiceRef';
-export { AdminRequestGate } from './AdminRequestGate';
 export {
-  adminRequestGateServiceRef,
-  adminRootHttpRouterServiceFactory,
+  DefaultImpersonationSessions,
+  impersonationSessionsServiceRef,
+} from './ImpersonationSessions';
+export type { ImpersonationSessions } from './ImpersonationSessions';
+export { RequestGate } from './RequestGate';
+export type { RequestGateState } from './RequestGate';
+export { UserTokenVerifier } from './UserTokenVerifier';
+export type { VerifiedUserToken } from './UserTokenVerifier';
+export {
+  gatedRootHttpRouterServiceFactory,
   impersonationRealActorServiceFactory,
+  placeBefore,
+  requestGateServiceRef,
 } from './requestGateServices';
 export {
+  isImpersonationWriteExempt,
+  isMaintenanceExempt,
+  isMutating,
+  plainPathOf,
+} from './requestRules';
+export {
   bearerTokenOf,
+  cookieTokenOf,
   decodeUnverified,
-  impersonationOf,
-} from './impersonationToken';
-export type {
-  ImpersonationClaims,
-  UnverifiedToken,
-} from './impersonationToken';
+  impersonationClaimsOf,
+  tokenProofOf,
+} from './tokens';
+export type { ImpersonationClaims, UnverifiedToken } from './tokens';

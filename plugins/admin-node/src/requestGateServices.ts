@@ -10,29 +10,35 @@ import {
   auditRealActorServiceRef,
   auditStoreServiceRef,
 } from '@internal/backstage-plugin-audit-log-node';
-import { readRoleMapping } from '@internal/backstage-plugin-roles-common';
-import { AdminRequestGate } from './AdminRequestGate';
-import { adminStoreServiceRef } from './adminStoreServiceRef';
 import {
-  bearerTokenOf,
-  decodeUnverified,
-  impersonationOf,
-} from './impersonationToken';
+  hideStackTraces,
+  SHOW_STACK_TRACES_KEY,
+} from '@internal/backstage-plugin-http-node';
+import { readRoleMapping } from '@internal/backstage-plugin-roles-common';
+import { serviceUnavailableErrors } from '@internal/backstage-plugin-resilience-node';
+import { ErrorRequestHandler, RequestHandler } from 'express';
+import { adminStoreServiceRef } from './adminStoreServiceRef';
+import { impersonationSessionsServiceRef } from './ImpersonationSessions';
+import { RequestGate } from './RequestGate';
+import { UserTokenVerifier } from './UserTokenVerifier';
+
+const USER_INFO_TIMEOUT_MS = 5_000;
 
 /**
- * The backend's one request gate. The root HTTP router mounts its middleware
- * before any plugin's routes; the gate service below gives it the stores once
+ * The backend's one request gate. The root HTTP router places it in front
+ * of every plugin's routes; the gate service below gives it the stores once
  * they exist (root services cannot be handed to the router's configure step).
  */
-const gate = AdminRequestGate.create();
+const gate = RequestGate.create();
 
 /**
  * The gate, bound to the admin and audit stores. The admin plugin depends on
- * it, so it is ready before the backend serves requests.
+ * it, so it is bound before the backend serves requests; until then the gate
+ * answers 503.
  *
  * @public
  */
-export const adminRequestGateServiceRef = createServiceRef<AdminRequestGate>({
+export const requestGateServiceRef = createServiceRef<RequestGate>({
   id: 'admin.request-gate',
   scope: 'root',
   defaultFactory: async service =>
@@ -42,9 +48,10 @@ export const adminRequestGateServiceRef = createServiceRef<AdminRequestGate>({
         config: coreServices.rootConfig,
         rootLogger: coreServices.rootLogger,
         store: adminStoreServiceRef,
+        sessions: impersonationSessionsServiceRef,
         auditStore: auditStoreServiceRef,
       },
-      factory({ config, rootLogger, store, auditStore }) {
+      factory({ config, rootLogger, store, sessions, auditStore }) {
         const discovery = HostDiscovery.fromConfig(config);
         gate.bind({
           async ownershipOf(token) {
@@ -52,7 +59,7 @@ export const adminRequestGateServiceRef = createServiceRef<AdminRequestGate>({
               `${await discovery.getBaseUrl('auth')}/v1/userinfo`,
               {
                 headers: { Authorization: `Bearer ${token}` },
-                signal: AbortSignal.timeout(5_000),
+                signal: AbortSignal.timeout(USER_INFO_TIMEOUT_MS),
               },
             );
             if (!response.ok) {
@@ -66,6 +73,8 @@ export const adminRequestGateServiceRef = createServiceRef<AdminRequestGate>({
               : undefined;
           },
           store,
+          sessions,
+          verifier: UserTokenVerifier.create({ discovery }),
           auditStore,
           mapping: readRoleMapping(config),
           logger: rootLogger.child({
@@ -79,58 +88,84 @@ export const adminRequestGateServiceRef = createServiceRef<AdminRequestGate>({
 });
 
 /**
- * Backstage's root HTTP router with the admin gate in front of every
- * plugin's routes: impersonation is read-only and ends with its session,
- * maintenance mode refuses non-admins' changes.
+ * Backstage's root HTTP router with the gate placed among its defaults:
+ * after CORS, compression, request logging, rate limiting and the health
+ * endpoints, before every plugin's routes, with the not-found and error
+ * handlers after it, so its refusals look and are logged like any error.
+ * Right after the routes, database outages become 503 with `Retry-After`
+ * (plugins/resilience-node).
+ * Error bodies leave without the server's stack trace unless
+ * `stackPortal.errors.showStackTraces` is set.
  *
  * @public
  */
-export const adminRootHttpRouterServiceFactory = rootHttpRouterServiceFactory({
-  configure({ app, applyDefaults }) {
-    app.use(gate.middleware());
-    applyDefaults();
+export const gatedRootHttpRouterServiceFactory = rootHttpRouterServiceFactory({
+  configure({ app, config, routes, applyDefaults, logger }) {
+    app.use(
+      hideStackTraces({
+        show: config.getOptionalBoolean(SHOW_STACK_TRACES_KEY) ?? false,
+      }),
+    );
+    placeBefore(
+      app,
+      routes,
+      gate.middleware(),
+      applyDefaults,
+      serviceUnavailableErrors({ logger }),
+    );
   },
 });
 
 /**
- * Tells the auditor who is behind an impersonation token: the admin named by
- * its `act` claim, when the token's session is one the admin store knows.
+ * Runs Backstage's `applyDefaults` and inserts `middleware` right before the
+ * handler `anchor` is mounted (and `errorsAfter`, when given, right after
+ * it). Fails the start if the anchor never comes, so a change in Backstage's
+ * defaults can never leave the backend ungated.
+ */
+export function placeBefore(
+  app: { use: (...handlers: any[]) => unknown },
+  anchor: RequestHandler,
+  middleware: RequestHandler,
+  applyDefaults: () => void,
+  errorsAfter?: ErrorRequestHandler,
+): void {
+  const use = app.use;
+  let placed = false;
+  app.use = function gatedUse(this: unknown, ...handlers: any[]) {
+    if (handlers.includes(anchor)) {
+      use.call(app, middleware);
+      placed = true;
+      const mounted = use.apply(app, handlers);
+      if (errorsAfter) use.call(app, errorsAfter);
+      return mounted;
+    }
+    return use.apply(app, handlers);
+  };
+  try {
+    applyDefaults();
+  } finally {
+    app.use = use;
+  }
+  if (!placed) {
+    throw new Error(
+      'The request gate could not be placed before the plugin routes; refusing to start ungated',
+    );
+  }
+}
+
+/**
+ * Tells the auditor who is behind an impersonation: the admin of the session
+ * the request's verified token belongs to, in any form of the token.
  *
  * @public
  */
 export const impersonationRealActorServiceFactory = createServiceFactory({
   service: auditRealActorServiceRef,
-  deps: { store: adminStoreServiceRef },
-  factory({ store }) {
+  deps: { sessions: impersonationSessionsServiceRef },
+  factory({ sessions }) {
     return {
-      async resolve(credentials, request) {
-        if (!request || credentials.principal === undefined) return undefined;
-        const principal = credentials.principal as {
-          type?: string;
-          userEntityRef?: string;
-        };
-        if (principal.type !== 'user') return undefined;
-        const claims = impersonationOf(
-          decodeUnverified(bearerTokenOf(request))?.payload,
-        );
-        // the verified credentials must be the bearer token's
-        if (
-          !claims ||
-          claims.userRef !== principal.userEntityRef ||
-          !claims.sessionId
-        ) {
-          return undefined;
-        }
-        const session = await store.findSession(claims.sessionId);
-        if (
-          !session ||
-          session.adminRef !== claims.actorRef ||
-          session.targetRef !== claims.userRef
-        ) {
-          return undefined;
-        }
-        // an ended session's token is refused by the gate; name the admin regardless
-        return session.adminRef;
+      async resolve(credentials) {
+        return (await sessions.sessionOfCredentials(credentials))?.adminRef;
       },
     };
   },

@@ -3,7 +3,6 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AdminGroup,
   AdminUser,
@@ -11,6 +10,7 @@ import {
   MaintenanceState,
   StartImpersonationRequest,
 } from '@internal/backstage-plugin-admin-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** What the impersonation dialog needs from config. */
 export interface ImpersonationConfig {
@@ -133,7 +133,7 @@ export class AdminClient implements AdminApi {
       body: init ? JSON.stringify(init.body) : undefined,
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseErrorOf(response);
     }
     return (await response.json()) as T;
   }

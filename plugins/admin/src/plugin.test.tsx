@@ -10,7 +10,6 @@ import { AdminPage } from './components/AdminPage';
 import { ImpersonationBanner, countdown } from './components/PortalBanners';
 import { IMPERSONATION_STORAGE_KEY } from './identity';
 import { loadPage } from './navigation';
-import { adminPlugin } from './plugin';
 
 const session: ImpersonationSession = {
   id: 'session-1',
@@ -94,14 +93,36 @@ beforeEach(() => {
 });
 
 describe('admin plugin', () => {
-  it('provides its API, page and banners', () => {
-    for (const id of [
-      'api:admin',
-      'page:admin',
-      'app-root-element:admin/banners',
-    ] as const) {
-      expect(adminPlugin.getExtension(id)).toBeDefined();
-    }
+  it('finds a user by name or group, and names people rather than showing their refs', async () => {
+    const api = adminApi({
+      listSessions: jest.fn(async () => [session]),
+    });
+    await renderInTestApp(<AdminPage />, {
+      apis: [[adminApiRef, api], permissionFor(true)],
+    });
+    const eli = await screen.findByRole('link', { name: 'Eli Martin' });
+    expect(eli).toHaveAttribute('href', '/catalog/default/user/eli.martin');
+    expect(
+      screen.queryByText('user:default/eli.martin'),
+    ).not.toBeInTheDocument();
+    // the session names the admin and the user, each a link
+    expect(
+      await screen.findByRole('link', { name: 'amara.okafor' }),
+    ).toHaveAttribute('href', '/catalog/default/user/amara.okafor');
+
+    fireEvent.change(screen.getByTestId('admin-user-search'), {
+      target: { value: 'platform' },
+    });
+    expect(
+      screen.queryByRole('link', { name: 'Eli Martin' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Amara Okafor' }),
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByTestId('admin-user-search'), {
+      target: { value: 'nobody-like-this' },
+    });
+    expect(screen.getByText(/No user matches/)).toBeInTheDocument();
   });
 
   it('starts an impersonation only with a reason, then reloads as the user', async () => {

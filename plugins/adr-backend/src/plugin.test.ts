@@ -238,11 +238,13 @@ describe('adr backend', () => {
   async function startBackend(
     options: { ttlSeconds?: number; deny?: boolean } = {},
   ) {
+    const decide = async (reqs: unknown[]) =>
+      reqs.map(() => ({
+        result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      }));
     const permissions = mockServices.permissions.mock({
-      authorize: async reqs =>
-        reqs.map(() => ({
-          result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-        })),
+      authorize: decide as any,
+      authorizeConditional: decide as any,
     });
     const { server: http } = await startTestBackend({
       features: [
@@ -574,6 +576,16 @@ describe('adr backend', () => {
         'ADR-0002',
         'ADR-0001',
       ]);
+      // a bare name, as people type it in the address bar, is the system's
+      expect(await ids('system=app')).toEqual([
+        'ADR-003',
+        'ADR-001',
+        'ADR-002',
+      ]);
+      expect(await ids('stack=default/communication-stack')).toEqual([
+        'ADR-0002',
+        'ADR-0001',
+      ]);
       expect(await ids('decider=jamie%20lee')).toEqual(['ADR-0002']);
       expect(await ids('from=2025-05-11&to=2025-06-01')).toEqual([
         'ADR-0001',
@@ -590,7 +602,13 @@ describe('adr backend', () => {
       expect(bad.body.error.message).toContain(
         'status: "draft" is not one of proposed, accepted, rejected, deprecated, superseded',
       );
-      expect(bad.body.error.message).toContain('unknown parameter colour');
+      expect(bad.body.error.message).toContain('unknown field colour');
+      // a date Date.parse would roll over to March 2nd
+      const impossible = await request(http).get('/api/adr/adrs?to=2026-02-30');
+      expect(impossible.status).toBe(400);
+      expect(impossible.body.error.message).toContain(
+        'to: "2026-02-30" is not a real date',
+      );
       const order = await request(http).get(
         '/api/adr/adrs?from=2025-06-01&to=2025-05-01',
       );
@@ -642,6 +660,44 @@ describe('adr backend', () => {
         missing: 3,
       });
       expect(res.body.mismatches).toBe(2);
+    });
+  });
+
+  describe('GET /entities/system/:namespace/:name/documentation', () => {
+    it('gives a stack’s document with its measured parts, and a 404 that says why when there is none', async () => {
+      const http = await startBackend();
+      const res = await request(http).get(
+        '/api/adr/entities/system/default/auth-stack/documentation',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        entityRef: 'system:default/auth-stack',
+        measuredStatus: 'complete',
+      });
+      expect(res.body.markdown.length).toBeGreaterThan(0);
+      expect(res.body.parts).toHaveLength(6);
+
+      const none = await request(http).get(
+        '/api/adr/entities/system/default/communication-stack/documentation',
+      );
+      expect(none.status).toBe(404);
+      expect(none.body.error.message).toContain(
+        'no documentation location (stackportal.io/docs-location)',
+      );
+      const escape = await request(http).get(
+        '/api/adr/entities/system/default/data-stack/documentation',
+      );
+      expect(escape.status).toBe(404);
+      expect(escape.body.error.message).toContain(
+        'leaves the folders the portal may read',
+      );
+      const notStack = await request(http).get(
+        '/api/adr/entities/system/default/app/documentation',
+      );
+      expect(notStack.status).toBe(404);
+      expect(notStack.body.error.message).toBe(
+        'system:default/app is not a stack in the catalog',
+      );
     });
   });
 

@@ -8,6 +8,7 @@ import { adrPermissions } from '@internal/backstage-plugin-adr-common';
 import path from 'node:path';
 import { LocationResolver } from './location/LocationResolver';
 import { CachedDocumentReader } from './reader/DocumentReader';
+import { SharedCatalogReads } from '@internal/backstage-plugin-resilience-node';
 import { createRouter } from './router';
 import { DefaultAdrService } from './service/AdrService';
 import { DefaultCoverageService } from './service/CoverageService';
@@ -25,6 +26,7 @@ export const adrPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
@@ -35,6 +37,7 @@ export const adrPlugin = createBackendPlugin({
       async init({
         config,
         logger,
+        auth,
         httpAuth,
         httpRouter,
         permissions,
@@ -73,6 +76,7 @@ export const adrPlugin = createBackendPlugin({
               resolver,
               reader,
               logger,
+              reads: SharedCatalogReads.create({ auth, permissions }),
             }),
             coverage: DefaultCoverageService.create({
               catalog,

@@ -4,55 +4,56 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   ADR_STATUSES,
   adrReadPermission,
 } from '@internal/backstage-plugin-adr-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import {
+  isoDate,
+  parseInput,
+  queryList,
+} from '@internal/backstage-plugin-http-node';
 import { z } from 'zod/v3';
 import { AdrService } from './service/AdrService';
 import { CoverageService } from './service/CoverageService';
 
-/** A query value given once, repeated, or comma-separated, as a list. */
-const list = <T extends z.ZodTypeAny>(item: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform(value =>
-      ([] as string[])
-        .concat(value ?? [])
-        .flatMap(v => v.split(','))
-        .map(v => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
-
+/**
+ * An entity reference of `kind`; a bare name (`stackpro`) or `namespace/name`
+ * is read as that kind's reference in the default namespace, as the catalog
+ * reads them (`/decisions?system=stackpro` is what people type).
+ */
 const entityRef = (kind: string) =>
   z
     .string()
-    .regex(
-      new RegExp(`^${kind}:[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$`, 'i'),
-      `must be a reference such as ${kind}:default/name`,
-    )
-    .transform(v => v.toLocaleLowerCase('en-US'));
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine(
-    v => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
-    'must be a real date',
-  );
+    .transform(v => {
+      if (/^[A-Za-z0-9._-]+$/.test(v)) return `${kind}:default/${v}`;
+      if (/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(v)) return `${kind}:${v}`;
+      return v;
+    })
+    .pipe(
+      z
+        .string()
+        .regex(
+          new RegExp(`^${kind}:[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$`, 'i'),
+          `must be a reference such as ${kind}:default/name`,
+        )
+        .transform(v => v.toLocaleLowerCase('en-US')),
+    );
 
 const indexQuery = z
   .object({
-    status: list(z.enum(ADR_STATUSES)),
-    system: list(entityRef('system')),
-    stack: list(entityRef('system')),
-    decider: list(z.string().max(200)),
+    status: queryList(z.enum(ADR_STATUSES)),
+    system: queryList(entityRef('system')),
+    stack: queryList(entityRef('system')),
+    decider: queryList(z.string().max(200)),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
@@ -70,36 +71,6 @@ const entityParams = z.object({
   namespace: z.string().regex(NAME, 'is not a namespace'),
   name: z.string().regex(NAME, 'is not an entity name'),
 });
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map(issue => {
-      const where = issue.path.filter(p => typeof p === 'string').join('.');
-      if (issue.code === 'unrecognized_keys') {
-        return `unknown parameter ${issue.keys.join(
-          ', ',
-        )}; allowed: status, system, stack, decider, from, to`;
-      }
-      if (issue.code === 'invalid_enum_value') {
-        return `${where}: "${
-          issue.received
-        }" is not one of ${issue.options.join(', ')}`;
-      }
-      return `${where}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new InputError(`Invalid ${what}: ${describe(parsed.error)}`);
-  return parsed.data;
-}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
@@ -129,8 +100,34 @@ export async function createRouter(options: {
     return credentials;
   };
 
+  /**
+   * The index's reader: `adr.decision.read` and the caller's
+   * `catalog.entity.read` decision (which decides whether they share the
+   * catalog read, SharedCatalogReads) in one permission request. The
+   * permission backend answers a basic permission in such a request with
+   * ALLOW or DENY.
+   */
+  const indexReader = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision, catalogRead] = await permissions.authorizeConditional(
+      [
+        { permission: adrReadPermission as unknown as ResourcePermission },
+        { permission: catalogEntityReadPermission },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not read decision records');
+    }
+    return { credentials, catalogRead };
+  };
+
   const refOf = (params: unknown) => {
-    const { kind, namespace, name } = parse(entityParams, params, 'entity');
+    const { kind, namespace, name } = parseInput(
+      entityParams,
+      params,
+      'entity',
+    );
     return stringifyEntityRef({ kind, namespace, name });
   };
 
@@ -141,7 +138,7 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name/adrs/:key', async (req, res) => {
     const credentials = await reader(req);
-    const key = parse(
+    const key = parseInput(
       z.string().min(1).max(500),
       req.params.key,
       'decision key',
@@ -151,7 +148,7 @@ export async function createRouter(options: {
 
   router.get('/entities/:kind/:namespace/:name/assets', async (req, res) => {
     const credentials = await reader(req);
-    const assetPath = parse(
+    const assetPath = parseInput(
       z
         .string()
         .min(1)
@@ -177,10 +174,19 @@ export async function createRouter(options: {
       .send(asset.body);
   });
 
+  // a stack's documentation (stackportal.io/docs-location), for its Docs tab
+  router.get(
+    '/entities/:kind/:namespace/:name/documentation',
+    async (req, res) => {
+      const credentials = await reader(req);
+      res.json(await coverage.getDocument(refOf(req.params), { credentials }));
+    },
+  );
+
   router.get('/adrs', async (req, res) => {
-    const credentials = await reader(req);
-    const filter = parse(indexQuery, req.query, 'decisions query');
-    res.json(await adrs.getIndex(filter, { credentials }));
+    const caller = await indexReader(req);
+    const filter = parseInput(indexQuery, req.query, 'decisions query');
+    res.json(await adrs.getIndex(filter, caller));
   });
 
   router.get('/coverage', async (req, res) => {

@@ -13,4 +13,3 @@ export const adrReadPermission = createPermission({
 
 /** Every permission of the ADR plugin. */
 export const adrPermissions = [adrReadPermission];
-

@@ -3,7 +3,6 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   AdrIndexFilter,
@@ -11,6 +10,8 @@ import {
   AdrRecordResponse,
   EntityAdrsResponse,
 } from '@internal/backstage-plugin-adr-common';
+import { StackDocumentResponse } from '@internal/backstage-plugin-stacks-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** Reads decision records from the ADR backend. */
 export interface AdrApi {
@@ -22,6 +23,8 @@ export interface AdrApi {
   getAsset(entity: CompoundEntityRef, path: string): Promise<Blob>;
   /** Every decision of the portal, filtered. */
   getIndex(filter?: AdrIndexFilter): Promise<AdrIndexResponse>;
+  /** A stack's documentation (`stackportal.io/docs-location`) and its measured parts. */
+  getStackDocument(entity: CompoundEntityRef): Promise<StackDocumentResponse>;
 }
 
 export const adrApiRef = createApiRef<AdrApi>().with({
@@ -75,11 +78,15 @@ export class AdrClient implements AdrApi {
     return this.json(`/adrs${search ? `?${search}` : ''}`);
   }
 
+  getStackDocument(entity: CompoundEntityRef): Promise<StackDocumentResponse> {
+    return this.json(`${entityPath(entity)}/documentation`);
+  }
+
   private async fetch(path: string): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('adr');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseErrorOf(response);
     }
     return response;
   }

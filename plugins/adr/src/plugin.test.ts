@@ -1,19 +1,9 @@
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { adrPlugin, entityDecisionsContent } from './plugin';
+import { entityDecisionsContent } from './plugin';
 import { smartstack } from './__testUtils__/fixtures';
 
 describe('adr plugin', () => {
-  it('provides the API, the Decisions page and the Decisions tab', () => {
-    for (const id of [
-      'api:adr',
-      'page:adr',
-      'entity-content:adr/decisions',
-    ] as const) {
-      expect(adrPlugin.getExtension(id)).toBeDefined();
-    }
-  });
-
   it('shows the Decisions tab only on entities with an ADR location', () => {
     const showsOn = createExtensionTester(entityDecisionsContent).get(
       EntityContentBlueprint.dataRefs.filterFunction,

@@ -8,6 +8,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ADR_LOCATION_ANNOTATION } from '@internal/backstage-plugin-adr-common';
+import { STACK_ANNOTATIONS } from '@internal/backstage-plugin-stacks-common';
 import { AdrClient, adrApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -49,11 +50,27 @@ export const entityDecisionsContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * `entity-content:adr/docs`, the "Docs" tab of stacks with a documentation
+ * location: the document the Stacks page's coverage grades, rendered safely.
+ */
+export const stackDocsContent = EntityContentBlueprint.make({
+  name: 'docs',
+  params: {
+    path: 'docs',
+    title: 'Docs',
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[STACK_ANNOTATIONS.docsLocation]),
+    loader: () =>
+      import('./components/StackDocsContent').then(m => <m.StackDocsContent />),
+  },
+});
+
 export const adrPlugin = createFrontendPlugin({
   pluginId: 'adr',
   title: 'Decisions',
   icon: <ArchitectureIcon fontSize="inherit" />,
-  extensions: [adrApi, decisionsPage, entityDecisionsContent],
+  extensions: [adrApi, decisionsPage, entityDecisionsContent, stackDocsContent],
   routes: {
     root: rootRouteRef,
   },

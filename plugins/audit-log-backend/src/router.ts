@@ -16,18 +16,25 @@ import {
   ExportFormat,
 } from '@internal/backstage-plugin-audit-log-common';
 import {
-  DatabaseAuditStore,
+  AuditStore,
+  csvHeader,
   ExportPage,
   isUlid,
+  ndjsonRow,
   ulid,
 } from '@internal/backstage-plugin-audit-log-node';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import { parseInput } from '@internal/backstage-plugin-http-node';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { createHash } from 'node:crypto';
 import { z } from 'zod/v3';
+import { createReportsRouter } from './reports/reportsRouter';
+import { ReportService } from './reports/ReportService';
 import { ExportSigner } from './service/ExportSigner';
-import { csvHeader, ndjsonRow } from './service/exportFormats';
 import {
   exportShape,
   pagingShape,
@@ -41,8 +48,9 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
-  store: DatabaseAuditStore;
+  store: AuditStore;
   signer: ExportSigner;
+  reports: ReportService;
 }
 
 const DEFAULT_PAGE = 50;
@@ -63,10 +71,13 @@ function drainedOrClosed(res: Response): Promise<void> {
   });
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, store, signer } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, store, signer, reports } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
+  router.use(createReportsRouter({ httpAuth, permissions, auditor, reports }));
 
   /** The caller, if they hold the permission; 403 naming the role otherwise. */
   async function authorize(
@@ -75,7 +86,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     role: string,
   ): Promise<BackstageCredentials<{ type: 'user'; userEntityRef: string }>> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`${permission.name} is for ${role}`);
     }
@@ -83,13 +96,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   router.get('/events', async (req, res) => {
-    await authorize(req, auditLogEventReadPermission, 'compliance staff and admins');
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
     const { cursor, limit, ...filter } = parseQuery(req.query, pagingShape);
     let beforeSeq: number | undefined;
     if (cursor !== undefined) {
       beforeSeq = signer.seqOfCursor(cursor);
       if (beforeSeq === undefined) {
-        throw new InputError('Invalid query: cursor was not issued by this audit log; start again without it');
+        throw new InputError(
+          'Invalid query: cursor was not issued by this audit log; start again without it',
+        );
       }
     }
     const pageSize = limit ?? DEFAULT_PAGE;
@@ -97,33 +116,68 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const page = items.slice(0, pageSize);
     res.json({
       items: page,
-      nextCursor: items.length > pageSize ? signer.cursorFor(page[page.length - 1].seq) : undefined,
+      nextCursor:
+        items.length > pageSize
+          ? signer.cursorFor(page[page.length - 1].seq)
+          : undefined,
     });
   });
 
   router.get('/events/count', async (req, res) => {
-    await authorize(req, auditLogEventReadPermission, 'compliance staff and admins');
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
     res.json({ count: await store.count(parseQuery(req.query, {})) });
   });
 
+  /** The actions and plugins the log holds: the filters' choices. */
+  router.get('/events/values', async (req, res) => {
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
+    res.json(await store.distinctValues());
+  });
+
   router.get('/events/:id', async (req, res) => {
-    await authorize(req, auditLogEventReadPermission, 'compliance staff and admins');
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
     if (!isUlid(req.params.id)) {
-      throw new InputError(`"${req.params.id}" is not an audit event id (a ULID)`);
+      throw new InputError(
+        `"${req.params.id}" is not an audit event id (a ULID)`,
+      );
     }
     res.json(await store.getById(req.params.id));
   });
 
   router.get('/stats/daily', async (req, res) => {
-    await authorize(req, auditLogEventReadPermission, 'compliance staff and admins');
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
     res.json(await store.dailyActivity(parseQuery(req.query, {})));
   });
 
   router.get('/verify', async (req, res) => {
-    await authorize(req, auditLogEventReadPermission, 'compliance staff and admins');
-    const { fromSeq, toSeq } = parseQuery(req.query, verifyShape, { filters: false });
+    await authorize(
+      req,
+      auditLogEventReadPermission,
+      'compliance staff and admins',
+    );
+    const { fromSeq, toSeq } = parseQuery(req.query, verifyShape, {
+      filters: false,
+    });
     if (fromSeq !== undefined && toSeq !== undefined && fromSeq > toSeq) {
-      throw new InputError(`Invalid query: fromSeq (${fromSeq}) is after toSeq (${toSeq})`);
+      throw new InputError(
+        `Invalid query: fromSeq (${fromSeq}) is after toSeq (${toSeq})`,
+      );
     }
     res.json(await store.verify({ fromSeq, toSeq }));
   });
@@ -170,7 +224,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   /** Pages of events as export pages in NDJSON. */
-  async function* ndjsonPagesOf(pages: AsyncIterable<AuditEvent[]>): AsyncGenerator<ExportPage> {
+  async function* ndjsonPagesOf(
+    pages: AsyncIterable<AuditEvent[]>,
+  ): AsyncGenerator<ExportPage> {
     for await (const page of pages) {
       if (!page.length) continue;
       yield {
@@ -183,7 +239,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   router.get('/export', async (req, res) => {
-    const credentials = await authorize(req, auditLogEventExportPermission, 'compliance staff');
+    const credentials = await authorize(
+      req,
+      auditLogEventExportPermission,
+      'compliance staff',
+    );
     const { format, ...filter } = parseQuery(req.query, exportShape);
     const exportId = ulid();
     const fileName = `audit-events-${exportId}.${format}`;
@@ -191,18 +251,36 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       eventId: 'events-export',
       severityLevel: 'high',
       request: req,
-      meta: { exportId, format, filters: filter as AuditEventFilter as Record<string, any> },
+      meta: {
+        exportId,
+        format,
+        filters: filter as AuditEventFilter as Record<string, any>,
+      },
     });
     res.status(200);
-    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    res.setHeader(
+      'Content-Type',
+      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    );
     res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
     res.setHeader('X-Audit-Export-Id', exportId);
-    res.setHeader('Access-Control-Expose-Headers', 'Content-Disposition, X-Audit-Export-Id');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'Content-Disposition, X-Audit-Export-Id',
+    );
     res.setHeader('Cache-Control', 'no-store');
     try {
-      const result = await streamPages(req, res, store.exportPages(filter, format), format);
+      const result = await streamPages(
+        req,
+        res,
+        store.exportPages(filter, format),
+        format,
+      );
       if (result.aborted) {
-        await event.fail({ error: new Error('the client closed the connection'), meta: { rowCount: result.rowCount } });
+        await event.fail({
+          error: new Error('the client closed the connection'),
+          meta: { rowCount: result.rowCount },
+        });
         res.end();
         return;
       }
@@ -222,7 +300,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         publicKeyFingerprint: signer.publicKey.fingerprint,
       });
       await store.saveManifest(manifest);
-      await event.success({ meta: { rowCount: result.rowCount, sha256: result.sha256 } });
+      await event.success({
+        meta: { rowCount: result.rowCount, sha256: result.sha256 },
+      });
       res.end();
     } catch (error) {
       await event.fail({ error: error as Error });
@@ -251,10 +331,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.setHeader('Content-Type', 'application/x-ndjson');
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="audit-subject-${ref.replace(/[^a-z0-9.-]/gi, '_')}.ndjson"`,
+      `attachment; filename="audit-subject-${ref.replace(
+        /[^a-z0-9.-]/gi,
+        '_',
+      )}.ndjson"`,
     );
     try {
-      const result = await streamPages(req, res, ndjsonPagesOf(store.iterateSubject(ref)), 'ndjson');
+      const result = await streamPages(
+        req,
+        res,
+        ndjsonPagesOf(store.iterateSubject(ref)),
+        'ndjson',
+      );
       await event.success({ meta: { rowCount: result.rowCount } });
       res.end();
     } catch (error) {
@@ -266,26 +354,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const eraseBody = z
     .object({
       ref: subjectShape.ref,
-      reason: z.string().trim().min(10, 'reason must say why, in at least 10 characters').max(1000),
+      reason: z
+        .string()
+        .trim()
+        .min(10, 'reason must say why, in at least 10 characters')
+        .max(1000),
     })
     .strict();
 
   router.post('/subjects/erase', async (req, res) => {
     await authorize(req, auditLogSubjectErasePermission, 'compliance staff');
-    const parsed = eraseBody.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid erasure request: ${parsed.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-      );
-    }
+    const erasure = parseInput(eraseBody, req.body, 'erasure request');
     const event = await auditor.createEvent({
       eventId: 'subject-erase',
       severityLevel: 'critical',
       request: req,
-      meta: { target: parsed.data.ref, reason: parsed.data.reason },
+      meta: { target: erasure.ref, reason: erasure.reason },
     });
     try {
-      const result = await store.eraseSubject(parsed.data.ref);
+      const result = await store.eraseSubject(erasure.ref);
       await event.success({ meta: { subjectId: result.subjectId } });
       res.json(result);
     } catch (error) {

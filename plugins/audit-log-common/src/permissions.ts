@@ -24,9 +24,23 @@ export const auditLogSubjectErasePermission = createPermission({
   attributes: { action: 'delete' },
 });
 
+/** Produce an audit report (evidence for auditors): compliance only. */
+export const auditLogReportCreatePermission = createPermission({
+  name: 'audit-log.report.create',
+  attributes: { action: 'create' },
+});
+
+/** List, open and download audit reports: compliance only. */
+export const auditLogReportReadPermission = createPermission({
+  name: 'audit-log.report.read',
+  attributes: { action: 'read' },
+});
+
 export const auditLogPermissions = [
   auditLogEventReadPermission,
   auditLogEventExportPermission,
   auditLogSubjectExportPermission,
   auditLogSubjectErasePermission,
+  auditLogReportCreatePermission,
+  auditLogReportReadPermission,
 ];

@@ -55,7 +55,11 @@ exports.up = async function up(knex) {
     table.bigInteger('seq').notNullable();
     table.string('hash', 64).notNullable();
   });
-  await knex('audit_chain_head').insert({ id: 1, seq: 0, hash: '0'.repeat(64) });
+  await knex('audit_chain_head').insert({
+    id: 1,
+    seq: 0,
+    hash: '0'.repeat(64),
+  });
 
   await knex.schema.createTable('audit_exports', table => {
     table.string('export_id', 26).primary().notNullable();
@@ -96,8 +100,12 @@ exports.up = async function up(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   if (knex.client.config.client === 'pg') {
-    await knex.raw('DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events');
-    await knex.raw('DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events');
+    await knex.raw(
+      'DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events',
+    );
+    await knex.raw(
+      'DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events',
+    );
     await knex.raw('DROP FUNCTION IF EXISTS audit_events_append_only()');
   }
   await knex.schema.dropTable('audit_exports');

@@ -9,7 +9,8 @@
  */
 
 const COLUMNS = ['meta', 'action', 'target', 'error', 'path'];
-const indexName = (/** @type {string} */ column) => `audit_events_${column}_trgm_idx`;
+const indexName = (/** @type {string} */ column) =>
+  `audit_events_${column}_trgm_idx`;
 
 // CREATE INDEX CONCURRENTLY cannot run in a transaction; it lets the auditor
 // keep appending while the indexes of a large log are built
@@ -41,7 +42,10 @@ exports.up = async function up(knex) {
        WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid`,
       [indexName(column)],
     );
-    if (invalid.length) await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS ??', [indexName(column)]);
+    if (invalid.length)
+      await knex.raw('DROP INDEX CONCURRENTLY IF EXISTS ??', [
+        indexName(column),
+      ]);
     await knex.raw(
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS ?? ON audit_events USING gin (?? ??)',
       [indexName(column), column, opclass],

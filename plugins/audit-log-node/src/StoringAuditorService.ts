@@ -12,11 +12,17 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 import { AuditActor } from '@internal/backstage-plugin-audit-log-common';
-import { AuditEventInput, DatabaseAuditStore } from './DatabaseAuditStore';
+import { AuditEventInput, AuditStore } from './AuditStore';
+import { recordAuditEvent } from './recordAuditEvent';
 import { targetOf } from './prepareMeta';
 import { ulid } from './ulid';
+import { unverifiedClaimsOf } from './unverifiedClaims';
 
-const AWAITED: AuditorServiceEventSeverityLevel[] = ['medium', 'high', 'critical'];
+const AWAITED: AuditorServiceEventSeverityLevel[] = [
+  'medium',
+  'high',
+  'critical',
+];
 
 /** Reads who is behind an impersonation, when a token says so. */
 export type RealActorResolver = (
@@ -27,14 +33,17 @@ export type RealActorResolver = (
 /**
  * An auditor that logs every event as Backstage's does and stores it in the
  * audit store. Events of medium severity and above are awaited: when the
- * store cannot write, the audited request fails (fail closed) instead of
- * succeeding unrecorded. Low-severity events are stored only when asked.
+ * store cannot write `initiated`, the audited request fails (fail closed)
+ * instead of succeeding unrecorded. Once the action took effect, its outcome
+ * (`succeeded`, `failed`) is kept and written again until stored when the
+ * database is briefly away, so the answer tells what happened.
+ * Low-severity events are stored only when asked.
  */
 export class StoringAuditorService implements AuditorService {
   private constructor(
     private readonly options: {
       pluginId: string;
-      store: DatabaseAuditStore;
+      store: AuditStore;
       logger: LoggerService;
       auth: AuthService;
       httpAuth: HttpAuthService;
@@ -45,7 +54,7 @@ export class StoringAuditorService implements AuditorService {
 
   static create(options: {
     pluginId: string;
-    store: DatabaseAuditStore;
+    store: AuditStore;
     logger: LoggerService;
     auth: AuthService;
     httpAuth: HttpAuthService;
@@ -58,14 +67,23 @@ export class StoringAuditorService implements AuditorService {
   private async actorOf(request?: Request): Promise<{
     actor: { type: AuditActor['type']; ref?: string };
     realActor?: { type: AuditActor['type']; ref?: string };
+    /** What a token that failed verification claimed: kept apart from the actor. */
+    unverifiedClaims?: Record<string, string>;
   }> {
     const { auth, httpAuth, realActor } = this.options;
-    let credentials: BackstageCredentials = await auth.getOwnServiceCredentials();
+    let credentials: BackstageCredentials =
+      await auth.getOwnServiceCredentials();
     if (request) {
       try {
         credentials = await httpAuth.credentials(request);
       } catch {
-        return { actor: { type: 'none' } };
+        const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(
+          request.headers.authorization ?? '',
+        )?.[1];
+        return {
+          actor: { type: 'none' },
+          unverifiedClaims: unverifiedClaimsOf(bearer),
+        };
       }
     }
     const real = realActor ? await realActor(credentials, request) : undefined;
@@ -81,11 +99,13 @@ export class StoringAuditorService implements AuditorService {
     return { actor: { type: 'none' } };
   }
 
-  async createEvent(options: AuditorServiceCreateEventOptions): Promise<AuditorServiceEvent> {
+  async createEvent(
+    options: AuditorServiceCreateEventOptions,
+  ): Promise<AuditorServiceEvent> {
     const { eventId, request, meta } = options;
     const severity = options.severityLevel ?? 'low';
     const correlationId = ulid();
-    const who = await this.actorOf(request);
+    const { unverifiedClaims, ...who } = await this.actorOf(request);
     const base = {
       ...who,
       ip: request?.ip,
@@ -102,38 +122,39 @@ export class StoringAuditorService implements AuditorService {
       eventMeta: JsonObject | undefined,
       error?: Error,
     ) => {
-      this.options.logger.info(`${this.options.pluginId}.${eventId}`, {
-        isAuditEvent: true,
-        eventId,
-        severityLevel: severity,
-        actor: { actorId: who.actor.ref, ip: request?.ip, userAgent: base.userAgent },
-        request: request ? { url: request.originalUrl, method: request.method } : undefined,
-        meta: eventMeta,
-        status: outcome,
-        ...(error ? { error: error.message } : {}),
-      } as JsonObject);
-      if (!AWAITED.includes(severity) && !this.options.storeLowSeverity) {
-        return;
-      }
       const input: AuditEventInput = {
         ...base,
         id: outcome === 'initiated' ? correlationId : undefined,
         outcome,
-        meta: eventMeta,
+        meta: unverifiedClaims ? { ...eventMeta, unverifiedClaims } : eventMeta,
         target: targetOf(eventMeta),
         error: error ? `${error.name}: ${error.message}` : undefined,
       };
+      const recorder = {
+        store: this.options.store,
+        logger: this.options.logger,
+      };
+      const details = { meta: eventMeta, error };
       if (!AWAITED.includes(severity)) {
-        this.options.store.append(input).catch(e =>
-          this.options.logger.error(`Could not store low-severity audit event ${eventId}`, e),
-        );
+        const storage = this.options.storeLowSeverity
+          ? 'background'
+          : 'log-only';
+        await recordAuditEvent(recorder, input, storage, details);
+        return;
+      }
+      if (outcome !== 'initiated') {
+        // the action took effect: its outcome is kept until stored, and the
+        // caller reports what happened, not a refusal
+        await recordAuditEvent(recorder, input, 'outcome', details);
         return;
       }
       try {
-        await this.options.store.append(input);
+        await recordAuditEvent(recorder, input, 'awaited', details);
       } catch (e) {
         throw new ServiceUnavailableError(
-          `The audit log could not record ${this.options.pluginId}.${eventId}, so the action was refused: ${(e as Error).message}`,
+          `The audit log could not record ${
+            this.options.pluginId
+          }.${eventId}, so the action was refused: ${(e as Error).message}`,
         );
       }
     };

@@ -4,7 +4,11 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { AuditStore } from './AuditStore';
 import { DatabaseAuditStore } from './DatabaseAuditStore';
+
+/** How long a stopping backend waits for audit outcomes it still holds. */
+const OUTCOME_FLUSH_MS = 10_000;
 
 /**
  * The one audit store of the backend. Root scoped: it owns the audit
@@ -12,7 +16,7 @@ import { DatabaseAuditStore } from './DatabaseAuditStore';
  *
  * @public
  */
-export const auditStoreServiceRef = createServiceRef<DatabaseAuditStore>({
+export const auditStoreServiceRef = createServiceRef<AuditStore>({
   id: 'audit-log.store',
   scope: 'root',
   defaultFactory: async service =>
@@ -35,7 +39,12 @@ export const auditStoreServiceRef = createServiceRef<DatabaseAuditStore>({
             addShutdownHook: hook => rootLifecycle.addShutdownHook(hook),
           },
         });
-        return DatabaseAuditStore.create({ database, logger });
+        const store = await DatabaseAuditStore.create({ database, logger });
+        // outcomes kept while the database was away get a last chance
+        rootLifecycle.addBeforeShutdownHook(() =>
+          store.flushOutcomes(OUTCOME_FLUSH_MS),
+        );
+        return store;
       },
     }),
 });

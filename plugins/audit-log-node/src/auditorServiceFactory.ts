@@ -30,7 +30,8 @@ export const auditorServiceFactory = createServiceFactory({
       logger: logger.child({ isAuditEvent: true }),
       auth,
       httpAuth,
-      storeLowSeverity: config.getOptionalBoolean('auditLog.storeLowSeverity') ?? false,
+      storeLowSeverity:
+        config.getOptionalBoolean('auditLog.storeLowSeverity') ?? false,
       // an impersonation token's events name the admin behind it
       realActor: realActor.resolve,
     });

@@ -49,14 +49,24 @@ const variants: Array<[string, Partial<ChainRecord>]> = [
       error: 'ConflictError: « déjà modifié » — 🚧',
       path: '/api/catalog/entities/by-name/component/default/naïve',
       userAgent: 'Ünïcödé-Agent/1.0 (\u2028\u2029)',
-      meta: JSON.stringify({ note: 'emoji 😀 and 𝄞', lone: '\ud800 high alone', rtl: 'שלום' }),
+      meta: JSON.stringify({
+        note: 'emoji 😀 and 𝄞',
+        lone: '\ud800 high alone',
+        rtl: 'שלום',
+      }),
     },
   ],
   [
     'nested meta with arrays, numbers and nulls',
     {
       meta: JSON.stringify({
-        fields: { spec: { lifecycle: 'production', tier: 3, owners: ['a', null, { b: [1, 2.5, -0.001] }] } },
+        fields: {
+          spec: {
+            lifecycle: 'production',
+            tier: 3,
+            owners: ['a', null, { b: [1, 2.5, -0.001] }],
+          },
+        },
         big: 12345678901234567890,
         small: 1e-7,
         empty: {},
@@ -69,7 +79,8 @@ const variants: Array<[string, Partial<ChainRecord>]> = [
   [
     'characters JSON must escape',
     {
-      action: 'quote " backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007 del \u007f',
+      action:
+        'quote " backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007 del \u007f',
       error: '"},{"injected":true',
       path: '/a?b=c&d="e"',
     },
@@ -84,23 +95,39 @@ const variants: Array<[string, Partial<ChainRecord>]> = [
   ],
   ['empty strings', { ip: '', userAgent: '', error: '', meta: '', path: '' }],
   ['a large sequence number', { seq: 9_007_199_254_740_991 }],
-  ['a retention checkpoint', {
-    plugin: 'audit-log',
-    action: 'retention-checkpoint',
-    meta: JSON.stringify({ purgedThroughSeq: 41, purgedThroughHash: 'ab'.repeat(32), cutoff: '2025-11-22T00:00:00.000Z' }),
-  }],
+  [
+    'a retention checkpoint',
+    {
+      plugin: 'audit-log',
+      action: 'retention-checkpoint',
+      meta: JSON.stringify({
+        purgedThroughSeq: 41,
+        purgedThroughHash: 'ab'.repeat(32),
+        cutoff: '2025-11-22T00:00:00.000Z',
+      }),
+    },
+  ],
 ];
 
 describe('chainRecordJson', () => {
-  it.each(variants)('writes the same text as canonicalJson for %s', (_name, overrides) => {
-    const record = { ...base, ...overrides };
-    for (const prevHash of [GENESIS_HASH, 'f'.repeat(64)]) {
-      expect(chainRecordJson(record, prevHash)).toBe(canonicalJson({ ...record, prevHash }));
-    }
-  });
+  it.each(variants)(
+    'writes the same text as canonicalJson for %s',
+    (_name, overrides) => {
+      const record = { ...base, ...overrides };
+      for (const prevHash of [GENESIS_HASH, 'f'.repeat(64)]) {
+        expect(chainRecordJson(record, prevHash)).toBe(
+          canonicalJson({ ...record, prevHash }),
+        );
+      }
+    },
+  );
 
   it('leaves out members that are undefined, as canonicalJson does', () => {
-    const record = { ...base, ip: undefined, meta: undefined } as unknown as ChainRecord;
+    const record = {
+      ...base,
+      ip: undefined,
+      meta: undefined,
+    } as unknown as ChainRecord;
     const text = chainRecordJson(record, GENESIS_HASH);
     expect(text).toBe(canonicalJson({ ...record, prevHash: GENESIS_HASH }));
     expect(text).not.toContain('"ip"');
@@ -112,9 +139,24 @@ describe('chainRecordJson', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed / 2147483648;
     };
-    const pieces = ['a', 'é', '"', '\\', '\n', '😀', '\u0001', ' ', 'user:default/x', '日本', '\ud83d'];
+    const pieces = [
+      'a',
+      'é',
+      '"',
+      '\\',
+      '\n',
+      '😀',
+      '\u0001',
+      ' ',
+      'user:default/x',
+      '日本',
+      '\ud83d',
+    ];
     const text = () =>
-      Array.from({ length: Math.floor(rand() * 12) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
+      Array.from(
+        { length: Math.floor(rand() * 12) },
+        () => pieces[Math.floor(rand() * pieces.length)],
+      ).join('');
     const maybe = () => (rand() < 0.3 ? null : text());
     for (let i = 0; i < 2000; i++) {
       const record: ChainRecord = {
@@ -134,12 +176,19 @@ describe('chainRecordJson', () => {
         error: maybe(),
         method: maybe(),
         path: maybe(),
-        meta: rand() < 0.3 ? null : JSON.stringify({ [text()]: { [text()]: [text(), rand(), null] } }),
+        meta:
+          rand() < 0.3
+            ? null
+            : JSON.stringify({
+                [text()]: { [text()]: [text(), rand(), null] },
+              }),
         metaTruncated: rand() < 0.5,
         correlationId: text(),
       };
       const prevHash = text();
-      expect(chainRecordJson(record, prevHash)).toBe(canonicalJson({ ...record, prevHash }));
+      expect(chainRecordJson(record, prevHash)).toBe(
+        canonicalJson({ ...record, prevHash }),
+      );
     }
   });
 });

@@ -73,24 +73,50 @@ function withUndefined(record: ChainRecord, prevHash: string): string {
  */
 export function chainRecordJson(r: ChainRecord, prevHash: string): string {
   if (
-    r.action === undefined || r.actor === undefined || r.actorType === undefined ||
-    r.correlationId === undefined || r.error === undefined || r.id === undefined ||
-    r.ip === undefined || r.meta === undefined || r.metaTruncated === undefined ||
-    r.method === undefined || r.outcome === undefined || r.path === undefined ||
-    r.plugin === undefined || prevHash === undefined || r.realActor === undefined ||
-    r.seq === undefined || r.severity === undefined || r.target === undefined ||
-    r.ts === undefined || r.userAgent === undefined ||
-    typeof r.seq !== 'number' || typeof r.metaTruncated !== 'boolean'
+    r.action === undefined ||
+    r.actor === undefined ||
+    r.actorType === undefined ||
+    r.correlationId === undefined ||
+    r.error === undefined ||
+    r.id === undefined ||
+    r.ip === undefined ||
+    r.meta === undefined ||
+    r.metaTruncated === undefined ||
+    r.method === undefined ||
+    r.outcome === undefined ||
+    r.path === undefined ||
+    r.plugin === undefined ||
+    prevHash === undefined ||
+    r.realActor === undefined ||
+    r.seq === undefined ||
+    r.severity === undefined ||
+    r.target === undefined ||
+    r.ts === undefined ||
+    r.userAgent === undefined ||
+    typeof r.seq !== 'number' ||
+    typeof r.metaTruncated !== 'boolean'
   ) {
     return withUndefined(r, prevHash);
   }
   return (
-    `{"action":${json(r.action)},"actor":${json(r.actor)},"actorType":${json(r.actorType)}` +
-    `,"correlationId":${json(r.correlationId)},"error":${json(r.error)},"id":${json(r.id)}` +
-    `,"ip":${json(r.ip)},"meta":${json(r.meta)},"metaTruncated":${r.metaTruncated}` +
-    `,"method":${json(r.method)},"outcome":${json(r.outcome)},"path":${json(r.path)}` +
-    `,"plugin":${json(r.plugin)},"prevHash":${json(prevHash)},"realActor":${json(r.realActor)}` +
-    `,"seq":${JSON.stringify(r.seq)},"severity":${json(r.severity)},"target":${json(r.target)}` +
+    `{"action":${json(r.action)},"actor":${json(r.actor)},"actorType":${json(
+      r.actorType,
+    )}` +
+    `,"correlationId":${json(r.correlationId)},"error":${json(
+      r.error,
+    )},"id":${json(r.id)}` +
+    `,"ip":${json(r.ip)},"meta":${json(r.meta)},"metaTruncated":${
+      r.metaTruncated
+    }` +
+    `,"method":${json(r.method)},"outcome":${json(r.outcome)},"path":${json(
+      r.path,
+    )}` +
+    `,"plugin":${json(r.plugin)},"prevHash":${json(
+      prevHash,
+    )},"realActor":${json(r.realActor)}` +
+    `,"seq":${JSON.stringify(r.seq)},"severity":${json(
+      r.severity,
+    )},"target":${json(r.target)}` +
     `,"ts":${json(r.ts)},"userAgent":${json(r.userAgent)}}`
   );
 }
@@ -101,5 +127,9 @@ export function chainRecordJson(r: ChainRecord, prevHash: string): string {
  */
 export function chainHash(prevHash: string, record: ChainRecord): string {
   // the one-shot hash: no Hash object per event
-  return hash('sha256', `${prevHash}\n${chainRecordJson(record, prevHash)}`, 'hex');
+  return hash(
+    'sha256',
+    `${prevHash}\n${chainRecordJson(record, prevHash)}`,
+    'hex',
+  );
 }

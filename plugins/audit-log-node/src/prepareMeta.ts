@@ -4,13 +4,18 @@ import { JsonObject } from '@backstage/types';
 export const MAX_META_BYTES = 64 * 1024;
 const PREVIEW_CHARS = 4096;
 
-const SECRET_KEY = /(pass(word|wd)?|secret|token|authorization|cookie|api[-_]?key|credential|private[-_]?key|signature)/i;
+const SECRET_KEY =
+  /(pass(word|wd)?|secret|token|authorization|cookie|api[-_]?key|credential|private[-_]?key|signature)/i;
 const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/;
 const BEARER = /^(bearer|basic)\s+\S+$/i;
 
 export const REDACTED = '[REDACTED]';
 
-function redact(value: unknown, key: string | undefined, seen: WeakSet<object>): unknown {
+function redact(
+  value: unknown,
+  key: string | undefined,
+  seen: WeakSet<object>,
+): unknown {
   if (key && SECRET_KEY.test(key)) {
     return REDACTED;
   }
@@ -68,7 +73,9 @@ export function prepareMeta(meta: unknown): {
     return {
       meta: JSON.stringify({
         _truncated: true,
-        reason: `meta was ${Buffer.byteLength(json)} bytes, over the ${MAX_META_BYTES}-byte limit`,
+        reason: `meta was ${Buffer.byteLength(
+          json,
+        )} bytes, over the ${MAX_META_BYTES}-byte limit`,
         preview: json.slice(0, PREVIEW_CHARS),
       }),
       truncated: true,
@@ -80,7 +87,15 @@ export function prepareMeta(meta: unknown): {
 /** Picks the entity ref or resource id an event is about from its meta. */
 export function targetOf(meta: JsonObject | undefined): string | undefined {
   if (!meta) return undefined;
-  for (const key of ['target', 'entityRef', 'targetRef', 'locationRef', 'resourceRef', 'flag', 'templateRef']) {
+  for (const key of [
+    'target',
+    'entityRef',
+    'targetRef',
+    'locationRef',
+    'resourceRef',
+    'flag',
+    'templateRef',
+  ]) {
     const value = meta[key];
     if (typeof value === 'string' && value) return value;
   }

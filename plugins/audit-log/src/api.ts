@@ -3,7 +3,6 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AuditEvent,
   AuditEventFilter,
@@ -14,6 +13,7 @@ import {
   ExportFormat,
   ExportManifest,
 } from '@internal/backstage-plugin-audit-log-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** How far a running export has got. */
 export interface ExportProgress {
@@ -34,6 +34,12 @@ export interface ExportResult {
   rows: number;
 }
 
+/** `GET /events/values` */
+export interface AuditFilterValues {
+  actions: string[];
+  plugins: string[];
+}
+
 /** Reads, verifies and exports the compliance audit log. */
 export interface AuditLogApi {
   /** One page of events, newest first; pass `nextCursor` back for older ones. */
@@ -45,6 +51,8 @@ export interface AuditLogApi {
   getEvent(id: string): Promise<AuditEvent>;
   /** How many events match the filter. */
   countEvents(filter?: AuditEventFilter): Promise<number>;
+  /** The actions and plugins the log holds, sorted: the filters' choices. */
+  listValues(): Promise<AuditFilterValues>;
   /** Events per UTC day by severity, for the filter. */
   getDailyActivity(filter?: AuditEventFilter): Promise<DailyActivity>;
   /** Re-computes the hash chain (over a range of seqs, or all of it). */
@@ -74,7 +82,13 @@ export const auditLogApiRef = createApiRef<AuditLogApi>().with({
   pluginId: 'audit-log',
 });
 
-const LIST_KEYS = ['action', 'plugin', 'severity', 'outcome', 'target'] as const;
+const LIST_KEYS = [
+  'action',
+  'plugin',
+  'severity',
+  'outcome',
+  'target',
+] as const;
 const TEXT_KEYS = ['actor', 'from', 'to', 'q'] as const;
 
 /** The backend's query parameters for a filter; lists as repeated parameters. */
@@ -190,6 +204,10 @@ export class AuditLogClient implements AuditLogApi {
     return count;
   }
 
+  async listValues(): Promise<AuditFilterValues> {
+    return this.json<AuditFilterValues>('/events/values');
+  }
+
   async getDailyActivity(
     filter: AuditEventFilter = {},
   ): Promise<DailyActivity> {
@@ -276,7 +294,7 @@ export class AuditLogClient implements AuditLogApi {
     const baseUrl = await this.discoveryApi.getBaseUrl('audit-log');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseErrorOf(response);
     }
     return response;
   }

@@ -72,6 +72,50 @@ export function isFullEntityRef(value: string | undefined): value is string {
   return !!value && /^[a-z][a-z0-9-]*:[a-z0-9._-]+\/[a-z0-9._-]+$/i.test(value);
 }
 
+/** The kinds the catalog holds: a ref of one of them opens an entity page. */
+const CATALOG_KINDS = new Set([
+  'api',
+  'component',
+  'domain',
+  'group',
+  'location',
+  'resource',
+  'system',
+  'template',
+  'user',
+]);
+
+/** Where an event's target can be seen in the portal. */
+export type TargetPage =
+  | { kind: 'entity' }
+  | { kind: 'page'; href: string; label: string; title: string };
+
+/**
+ * The page a target opens: a catalog entity's page, or a flag's dialog on the
+ * Flags page (`feature-flag:<project>/<flag>`, as the flags backend names
+ * them); none for what has no page of its own (a uid, a session id).
+ */
+export function targetPage(target: string | undefined): TargetPage | undefined {
+  if (!target) return undefined;
+  if (
+    isFullEntityRef(target) &&
+    CATALOG_KINDS.has(target.slice(0, target.indexOf(':')).toLowerCase())
+  ) {
+    return { kind: 'entity' };
+  }
+  const flag = /^feature-flag:([^/]+)\/(.+)$/.exec(target);
+  if (flag) {
+    const [, project, name] = flag;
+    return {
+      kind: 'page',
+      href: `/feature-flags?flag=${encodeURIComponent(`${project}/${name}`)}`,
+      label: name,
+      title: `Flag ${name} (project ${project}) on the Flags page`,
+    };
+  }
+  return undefined;
+}
+
 /** The filters that apply, as label and value, for people to read. */
 export function describeFilter(
   filter: AuditEventFilter,
@@ -93,7 +137,10 @@ export function describeFilter(
       value: filter.outcome.map(o => OUTCOME_LABELS[o]).join(', '),
     });
   if (filter.target?.length) {
-    parts.push({ label: 'Target', value: ([] as string[]).concat(filter.target).join(', ') });
+    parts.push({
+      label: 'Target',
+      value: ([] as string[]).concat(filter.target).join(', '),
+    });
   }
   if (filter.from) parts.push({ label: 'From', value: formatUtc(filter.from) });
   if (filter.to) parts.push({ label: 'Until', value: formatUtc(filter.to) });

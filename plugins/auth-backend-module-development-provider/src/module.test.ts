@@ -10,21 +10,33 @@ const entities: Entity[] = [
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'amara.okafor' },
-    spec: { profile: { displayName: 'Amara Okafor' }, memberOf: ['platform-admins'] },
-    relations: [{ type: 'memberOf', targetRef: 'group:default/platform-admins' }],
+    spec: {
+      profile: { displayName: 'Amara Okafor' },
+      memberOf: ['platform-admins'],
+    },
+    relations: [
+      { type: 'memberOf', targetRef: 'group:default/platform-admins' },
+    ],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'eli.martin' },
-    spec: { profile: { displayName: 'Eli Martin' }, memberOf: ['team-identity'] },
+    spec: {
+      profile: { displayName: 'Eli Martin' },
+      memberOf: ['team-identity'],
+    },
     relations: [{ type: 'memberOf', targetRef: 'group:default/team-identity' }],
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: { name: 'platform-admins' },
-    spec: { type: 'team', profile: { displayName: 'Platform Admins' }, children: [] },
+    spec: {
+      type: 'team',
+      profile: { displayName: 'Platform Admins' },
+      children: [],
+    },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -69,9 +81,14 @@ describe('development sign-in', () => {
     expect(res.body.backstageIdentity.identity).toEqual({
       type: 'user',
       userEntityRef: 'user:default/eli.martin',
-      ownershipEntityRefs: ['user:default/eli.martin', 'group:default/team-identity'],
+      ownershipEntityRefs: [
+        'user:default/eli.martin',
+        'group:default/team-identity',
+      ],
     });
-    expect(claimsOf(res.body.backstageIdentity.token).sub).toBe('user:default/eli.martin');
+    expect(claimsOf(res.body.backstageIdentity.token).sub).toBe(
+      'user:default/eli.martin',
+    );
   });
 
   it('lists the users with their teams and roles for the sign-in page', async () => {
@@ -86,7 +103,12 @@ describe('development sign-in', () => {
         teams: ['Platform Admins'],
         roles: ['engineer', 'admin'],
       },
-      { name: 'eli.martin', displayName: 'Eli Martin', teams: ['Identity'], roles: ['engineer'] },
+      {
+        name: 'eli.martin',
+        displayName: 'Eli Martin',
+        teams: ['Identity'],
+        roles: ['engineer'],
+      },
     ]);
   });
 

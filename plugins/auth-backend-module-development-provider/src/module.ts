@@ -37,7 +37,9 @@ export const authModuleDevelopmentProvider = createBackendModule({
       },
       async init({ providers, config, logger, httpRouter, catalog, auth }) {
         if (!config.getOptionalBoolean('stackPortal.devSignIn.enabled')) {
-          logger.info('Development sign-in is off (stackPortal.devSignIn.enabled)');
+          logger.info(
+            'Development sign-in is off (stackPortal.devSignIn.enabled)',
+          );
           return;
         }
         logger.warn(
@@ -58,7 +60,9 @@ export const authModuleDevelopmentProvider = createBackendModule({
 
         const router = Router();
         router.get('/dev-sign-in/users', async (_req, res) => {
-          res.json({ users: await listDevSignInUsers({ catalog, auth, mapping }) });
+          res.json({
+            users: await listDevSignInUsers({ catalog, auth, mapping }),
+          });
         });
         httpRouter.use(router);
         httpRouter.addAuthPolicy({

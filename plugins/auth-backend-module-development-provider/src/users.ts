@@ -31,7 +31,13 @@ export async function listDevSignInUsers(options: {
   const { items } = await options.catalog.getEntities(
     {
       filter: { kind: 'user' },
-      fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.profile', 'relations'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'spec.profile',
+        'relations',
+      ],
     },
     { credentials },
   );
@@ -45,7 +51,12 @@ export async function listDevSignInUsers(options: {
     ? await options.catalog.getEntitiesByRefs(
         {
           entityRefs: [...groupRefs],
-          fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.profile'],
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'spec.profile',
+          ],
         },
         { credentials },
       )
@@ -53,19 +64,29 @@ export async function listDevSignInUsers(options: {
   const groupTitle = new Map<string, string>();
   for (const group of groups.items) {
     if (group) {
-      const profile = group.spec?.profile as { displayName?: string } | undefined;
-      groupTitle.set(stringifyEntityRef(group), profile?.displayName ?? group.metadata.name);
+      const profile = group.spec?.profile as
+        | { displayName?: string }
+        | undefined;
+      groupTitle.set(
+        stringifyEntityRef(group),
+        profile?.displayName ?? group.metadata.name,
+      );
     }
   }
   return items
     .map(user => {
-      const profile = (user.spec?.profile ?? {}) as { displayName?: string; email?: string };
+      const profile = (user.spec?.profile ?? {}) as {
+        displayName?: string;
+        email?: string;
+      };
       const member = memberships(user);
       return {
         name: user.metadata.name,
         displayName: profile.displayName ?? user.metadata.name,
         email: profile.email,
-        teams: member.map(ref => groupTitle.get(ref) ?? parseEntityRef(ref).name),
+        teams: member.map(
+          ref => groupTitle.get(ref) ?? parseEntityRef(ref).name,
+        ),
         roles: rolesOf([stringifyEntityRef(user), ...member], options.mapping),
       };
     })

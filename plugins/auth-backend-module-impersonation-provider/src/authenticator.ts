@@ -17,8 +17,7 @@ import {
 import {
   bearerTokenOf,
   DatabaseAdminStore,
-  decodeUnverified,
-  impersonationOf,
+  ImpersonationSessions,
   isLive,
 } from '@internal/backstage-plugin-admin-node';
 
@@ -37,9 +36,10 @@ export function createImpersonationAuthenticator(options: {
   auth: AuthService;
   auditor: AuditorService;
   store: DatabaseAdminStore;
+  sessions: ImpersonationSessions;
   logger: LoggerService;
 }) {
-  const { auth, auditor, store } = options;
+  const { auth, auditor, store, sessions } = options;
   return createProxyAuthenticator({
     defaultProfileTransform: async (result: ImpersonationSignInResult) => ({
       profile: { displayName: result.session.targetRef },
@@ -80,12 +80,12 @@ export function createImpersonationAuthenticator(options: {
         'The impersonation sign-in needs your own Backstage token as a bearer token',
       );
     }
-    if (impersonationOf(decodeUnverified(token)?.payload)) {
+    const credentials = await auth.authenticate(token);
+    if (await sessions.sessionOfCredentials(credentials)) {
       throw new NotAllowedError(
         'An impersonation token cannot start or renew an impersonation; stop impersonating first',
       );
     }
-    const credentials = await auth.authenticate(token);
     if (!auth.isPrincipal(credentials, 'user')) {
       throw new NotAllowedError('Only a signed-in admin can impersonate');
     }

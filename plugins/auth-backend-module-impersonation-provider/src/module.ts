@@ -11,14 +11,19 @@ import {
   IMPERSONATION_PROVIDER_ID,
   IMPERSONATION_SESSION_CLAIM,
 } from '@internal/backstage-plugin-admin-common';
-import { adminStoreServiceRef } from '@internal/backstage-plugin-admin-node';
+import {
+  adminStoreServiceRef,
+  impersonationSessionsServiceRef,
+} from '@internal/backstage-plugin-admin-node';
 import { createImpersonationAuthenticator } from './authenticator';
 
 /**
  * The impersonation sign-in (`/api/auth/impersonation/refresh`): for a live
  * session started in the admin console, a real Backstage token for the
  * impersonated user, with their ownership (`ent`), the admin in an `act`
- * claim (RFC 8693) and the session id, so the backend can end it.
+ * claim (RFC 8693) and the session id. Each token is recorded with its
+ * session (by its user identity proof) before it is handed out, so the
+ * request gate, the permission policy and the auditor know it in every form.
  *
  * @public
  */
@@ -33,8 +38,9 @@ export const authModuleImpersonationProvider = createBackendModule({
         logger: coreServices.logger,
         auditor: coreServices.auditor,
         store: adminStoreServiceRef,
+        sessions: impersonationSessionsServiceRef,
       },
-      async init({ providers, auth, logger, auditor, store }) {
+      async init({ providers, auth, logger, auditor, store, sessions }) {
         providers.registerProvider({
           providerId: IMPERSONATION_PROVIDER_ID,
           factory: createProxyAuthProviderFactory({
@@ -42,6 +48,7 @@ export const authModuleImpersonationProvider = createBackendModule({
               auth,
               auditor,
               store,
+              sessions,
               logger,
             }),
             async signInResolver({ result }, ctx) {
@@ -54,7 +61,7 @@ export const authModuleImpersonationProvider = createBackendModule({
               logger.info(
                 `Issuing an impersonation token: ${session.adminRef} as ${session.targetRef} (session ${session.id})`,
               );
-              return ctx.issueToken({
+              const issued = await ctx.issueToken({
                 claims: {
                   sub: stringifyEntityRef(entity),
                   ent: ownershipEntityRefs,
@@ -62,6 +69,10 @@ export const authModuleImpersonationProvider = createBackendModule({
                   [IMPERSONATION_SESSION_CLAIM]: session.id,
                 },
               });
+              // bound to its session before it is handed out: in every form
+              // (limited, on a user's behalf, cookie) it dies with the session
+              await sessions.recordToken(session, issued.token);
+              return issued;
             },
           }),
         });

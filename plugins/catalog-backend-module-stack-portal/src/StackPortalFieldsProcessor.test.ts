@@ -9,7 +9,11 @@ const stack = (labels: Record<string, string>): Entity => ({
     labels,
     annotations: { 'stackportal.io/system-features': 'Identity' },
   },
-  spec: { type: 'stack', owner: 'team-identity', domain: 'core-infrastructure' },
+  spec: {
+    type: 'stack',
+    owner: 'team-identity',
+    domain: 'core-infrastructure',
+  },
 });
 
 describe('StackPortalFieldsProcessor', () => {

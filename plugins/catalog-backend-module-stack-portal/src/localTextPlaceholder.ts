@@ -26,7 +26,9 @@ export function createTextPlaceholderResolver(options: {
   return async (params: PlaceholderResolverParams) => {
     const { value, baseUrl, key } = params;
     if (typeof value !== 'string' || !value) {
-      throw new InputError(`Placeholder $${key} expects a relative path or URL`);
+      throw new InputError(
+        `Placeholder $${key} expects a relative path or URL`,
+      );
     }
     if (path.isAbsolute(baseUrl)) {
       if (path.isAbsolute(value)) {
@@ -42,7 +44,9 @@ export function createTextPlaceholderResolver(options: {
       }
       const stat = await fs.stat(target).catch(() => undefined);
       if (!stat?.isFile()) {
-        throw new InputError(`Placeholder $${key} found no file at ${value} (next to ${baseUrl})`);
+        throw new InputError(
+          `Placeholder $${key} found no file at ${value} (next to ${baseUrl})`,
+        );
       }
       if (stat.size > MAX_PLACEHOLDER_BYTES) {
         throw new InputError(

@@ -24,9 +24,13 @@ export const catalogModuleStackPortal = createBackendModule({
       },
       async init({ catalog, config }) {
         catalog.addProcessor(new StackPortalFieldsProcessor());
-        const fileRoots = (config.getOptionalConfigArray('catalog.locations') ?? [])
+        const fileRoots = (
+          config.getOptionalConfigArray('catalog.locations') ?? []
+        )
           .filter(location => location.getString('type') === 'file')
-          .map(location => path.dirname(path.resolve(location.getString('target'))));
+          .map(location =>
+            globBase(path.resolve(location.getString('target'))),
+          );
         catalog.addPlaceholderResolver(
           'text',
           createTextPlaceholderResolver({ allowedRoots: fileRoots }),
@@ -35,3 +39,15 @@ export const catalogModuleStackPortal = createBackendModule({
     });
   },
 });
+
+/**
+ * The folder a file location reads from: its file's folder, or for a glob
+ * (`data/repositories/*\/catalog-info.yaml`) the folder before the first
+ * segment with a wildcard.
+ */
+export function globBase(target: string): string {
+  const segments = target.split(path.sep);
+  const wild = segments.findIndex(s => /[*?[{]/.test(s));
+  if (wild === -1) return path.dirname(target);
+  return segments.slice(0, wild).join(path.sep) || path.sep;
+}

@@ -42,7 +42,10 @@ exports.up = async function up(knex) {
     table.text('actor').notNullable();
     table.string('at', 24).notNullable();
     table.text('summary').notNullable();
-    table.index(['provider', 'project', 'flag'], 'feature_flag_changes_flag_idx');
+    table.index(
+      ['provider', 'project', 'flag'],
+      'feature_flag_changes_flag_idx',
+    );
   });
   await knex.schema.createTable('feature_flag_change_requests', table => {
     table.string('id', 36).primary();

@@ -15,14 +15,34 @@ const database = process.env.UNLEASH_DB ?? 'unleash_dev';
 
 const admin = new pg.Client({ host, port, user, database: 'postgres' });
 await admin.connect();
-const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+const exists = await admin.query(
+  'SELECT 1 FROM pg_database WHERE datname = $1',
+  [database],
+);
+if (exists.rowCount === 0)
+  await admin.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
 await admin.end();
 
-const quiet = () => ({ debug() {}, info() {}, warn() {}, error: console.error, fatal: console.error });
+const quiet = () => ({
+  debug() {},
+  info() {},
+  warn() {},
+  error: console.error,
+  fatal: console.error,
+});
 
 const unleash = await start({
-  db: { host, port, user, password: '', database, ssl: false, schema: 'public', disableMigration: false, pool: { min: 0, max: 6 } },
+  db: {
+    host,
+    port,
+    user,
+    password: '',
+    database,
+    ssl: false,
+    schema: 'public',
+    disableMigration: false,
+    pool: { min: 0, max: 6 },
+  },
   server: { port: Number(process.env.UNLEASH_PORT ?? 4242), host: '127.0.0.1' },
   getLogger: quiet,
   versionCheck: { enable: false },
@@ -31,15 +51,33 @@ const unleash = await start({
     enableApiToken: true,
     createAdminUser: false,
     initApiTokens: [
-      { type: ApiTokenType.ADMIN, secret: process.env.UNLEASH_ADMIN_TOKEN, tokenName: 'portal-admin', environment: '*', projects: ['*'] },
+      {
+        type: ApiTokenType.ADMIN,
+        secret: process.env.UNLEASH_ADMIN_TOKEN,
+        tokenName: 'portal-admin',
+        environment: '*',
+        projects: ['*'],
+      },
       ...(process.env.UNLEASH_CLIENT_TOKEN
-        ? [{ type: ApiTokenType.BACKEND, secret: process.env.UNLEASH_CLIENT_TOKEN, tokenName: 'portal-test-client', environment: 'development', projects: ['*'] }]
+        ? [
+            {
+              type: ApiTokenType.BACKEND,
+              secret: process.env.UNLEASH_CLIENT_TOKEN,
+              tokenName: 'portal-test-client',
+              environment: 'development',
+              projects: ['*'],
+            },
+          ]
         : []),
     ],
   },
   clientFeatureCaching: { enabled: false },
 });
-console.log(`UNLEASH_READY ${unleash.app.get?.('port') ?? process.env.UNLEASH_PORT ?? 4242}`);
+console.log(
+  `UNLEASH_READY ${
+    unleash.app.get?.('port') ?? process.env.UNLEASH_PORT ?? 4242
+  }`,
+);
 const stop = async () => {
   await unleash.stop();
   process.exit(0);

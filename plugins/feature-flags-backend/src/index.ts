@@ -5,4 +5,8 @@
  * @packageDocumentation
  */
 export { featureFlagsPlugin as default } from './plugin';
-export type { FlagProvider, FlagSnapshot, ProviderFlag } from './providers/FlagProvider';
+export type {
+  FlagProvider,
+  FlagSnapshot,
+  ProviderFlag,
+} from './providers/FlagProvider';

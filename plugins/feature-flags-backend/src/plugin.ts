@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { featureFlagsPermissions } from '@internal/backstage-plugin-feature-flags-common';
@@ -9,6 +12,7 @@ import { createRouter } from './router';
 import { CatalogFlagIndex } from './service/CatalogFlagIndex';
 import { DatabaseFeatureFlagStore } from './service/DatabaseFeatureFlagStore';
 import { DefaultFeatureFlagsService } from './service/FeatureFlagsService';
+import { PendingWrites } from './service/PendingWrites';
 import { seedFromCatalog } from './service/seed';
 
 const DEFAULT_ENVIRONMENTS = ['development', 'staging', 'production'];
@@ -36,6 +40,8 @@ export const featureFlagsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        cache: coreServices.cache,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -45,24 +51,46 @@ export const featureFlagsPlugin = createBackendPlugin({
 
         const ff = config.getOptionalConfig('featureFlags');
         const unleashUrl = config.getOptionalString('unleash.url');
-        const providerName = ff?.getOptionalString('provider') ?? (unleashUrl ? 'unleash' : 'local');
+        const providerName =
+          ff?.getOptionalString('provider') ??
+          (unleashUrl ? 'unleash' : 'local');
         if (providerName !== 'local' && providerName !== 'unleash') {
-          throw new Error(`featureFlags.provider must be local or unleash, not ${providerName}`);
+          throw new Error(
+            `featureFlags.provider must be local or unleash, not ${providerName}`,
+          );
         }
-        const environments = ff?.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS;
-        const defaultProject = ff?.getOptionalString('defaultProject') ?? 'default';
-        const store = await DatabaseFeatureFlagStore.create({ database: deps.database });
-        const index = CatalogFlagIndex.create({ catalog: deps.catalog, auth: deps.auth, logger, defaultProject });
+        const environments =
+          ff?.getOptionalStringArray('environments') ?? DEFAULT_ENVIRONMENTS;
+        const defaultProject =
+          ff?.getOptionalString('defaultProject') ?? 'default';
+        const store = await DatabaseFeatureFlagStore.create({
+          database: deps.database,
+        });
+        const index = CatalogFlagIndex.create({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          defaultProject,
+        });
 
         let provider: FlagProvider;
         if (providerName === 'unleash') {
-          if (!unleashUrl) throw new Error('featureFlags.provider is unleash but unleash.url is not set');
+          if (!unleashUrl)
+            throw new Error(
+              'featureFlags.provider is unleash but unleash.url is not set',
+            );
           provider = UnleashFlagProvider.create({
             url: unleashUrl,
             adminToken: config.getString('unleash.adminToken'),
             timeoutMs: config.getOptionalNumber('unleash.timeoutMs'),
             cacheTtlMs: config.getOptionalNumber('unleash.cacheTtlMs'),
-            snapshotTimeoutMs: config.getOptionalNumber('unleash.snapshotTimeoutMs'),
+            snapshotTimeoutMs: config.getOptionalNumber(
+              'unleash.snapshotTimeoutMs',
+            ),
+            searchIntervalMs: config.getOptionalNumber(
+              'unleash.searchIntervalMs',
+            ),
+            cache: deps.cache,
             logger,
           });
           logger.info(`Feature flags on Unleash at ${unleashUrl}`);
@@ -72,8 +100,17 @@ export const featureFlagsPlugin = createBackendPlugin({
             await seedFromCatalog({ store, entities, environments, logger });
             return entities.length > 0;
           };
-          provider = LocalFlagProvider.create({ store, environments, defaultProject, seed });
-          logger.info(`Feature flags on the embedded provider (${environments.join(', ')})`);
+          provider = LocalFlagProvider.create({
+            store,
+            environments,
+            defaultProject,
+            seed,
+          });
+          logger.info(
+            `Feature flags on the embedded provider (${environments.join(
+              ', ',
+            )})`,
+          );
           await scheduler.scheduleTask({
             id: 'feature-flags-seed-from-catalog',
             frequency: { minutes: 2 },
@@ -85,20 +122,29 @@ export const featureFlagsPlugin = createBackendPlugin({
           });
         }
 
-        const adminRefs = config.getOptionalStringArray('stackPortal.roles.admin') ?? [];
+        const writes = PendingWrites.create({ logger });
+        deps.lifecycle.addShutdownHook(() => writes.stop());
+        const adminRefs =
+          config.getOptionalStringArray('stackPortal.roles.admin') ?? [];
         const service = DefaultFeatureFlagsService.create({
           provider,
           store,
           index,
           logger,
           notifications: deps.notifications,
+          writes,
           settings: {
-            protectedEnvironments: ff?.getOptionalStringArray('protectedEnvironments') ?? ['production'],
+            protectedEnvironments: ff?.getOptionalStringArray(
+              'protectedEnvironments',
+            ) ?? ['production'],
             approverRefs: ff?.getOptionalStringArray('approvers') ?? adminRefs,
           },
         });
 
-        deps.httpRouter.addAuthPolicy({ path: '/client', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/client',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -109,7 +155,9 @@ export const featureFlagsPlugin = createBackendPlugin({
             service,
             defaultProject,
             ownersMayToggle: ff?.getOptionalBoolean('ownersMayToggle') ?? false,
-            clientTokens: (ff?.getOptionalConfigArray('clientTokens') ?? []).map(t => ({
+            clientTokens: (
+              ff?.getOptionalConfigArray('clientTokens') ?? []
+            ).map(t => ({
               token: t.getString('token'),
               environment: t.getString('environment'),
             })),

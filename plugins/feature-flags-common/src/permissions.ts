@@ -12,7 +12,7 @@ export const featureFlagsFlagTogglePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** Create a flag: admins (and templates acting for them). */
+/** Create a flag, off in every environment: engineers (New capability creates its three). */
 export const featureFlagsFlagCreatePermission = createPermission({
   name: 'feature-flags.flag.create',
   attributes: { action: 'create' },
@@ -24,13 +24,17 @@ export const featureFlagsFlagArchivePermission = createPermission({
   attributes: { action: 'delete' },
 });
 
-/** Change a strategy's rollout and constraints (tenant targeting): admins. */
+/** Change targeting: a strategy's rollout and constraints (tenants), and the variants of an environment: admins. */
 export const featureFlagsStrategyUpdatePermission = createPermission({
   name: 'feature-flags.flag.strategy.update',
   attributes: { action: 'update' },
 });
 
-/** Approve or reject someone else's change request for a protected environment: admins. */
+/**
+ * Approve or reject someone else's change request for a protected environment
+ * (toggles, targeting, variants, creating and archiving flags): admins. The
+ * approver also needs the permission of the change itself.
+ */
 export const featureFlagsChangeRequestApprovePermission = createPermission({
   name: 'feature-flags.flag.change-request.approve',
   attributes: { action: 'update' },

@@ -25,7 +25,13 @@ export const CONSTRAINT_OPERATORS = [
 export type ConstraintOperator = (typeof CONSTRAINT_OPERATORS)[number];
 
 /** Flag types Unleash knows; they decide when a flag counts as potentially stale. */
-export const FLAG_TYPES = ['release', 'experiment', 'operational', 'kill-switch', 'permission'] as const;
+export const FLAG_TYPES = [
+  'release',
+  'experiment',
+  'operational',
+  'kill-switch',
+  'permission',
+] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
 
 export interface Constraint {
@@ -147,14 +153,74 @@ export interface FlagResponse extends Freshness {
   environments: Environment[];
 }
 
-export type ChangeRequestStatus = 'pending' | 'applying' | 'applied' | 'rejected' | 'cancelled';
+/**
+ * `stale`: the flag changed between the request and its approval, so what was
+ * approved no longer describes what would change; it must be requested again.
+ */
+export type ChangeRequestStatus =
+  | 'pending'
+  | 'applying'
+  | 'applied'
+  | 'rejected'
+  | 'cancelled'
+  | 'stale';
+
+export const CHANGE_REQUEST_STATUSES: ReadonlyArray<ChangeRequestStatus> = [
+  'pending',
+  'applying',
+  'applied',
+  'rejected',
+  'cancelled',
+  'stale',
+];
+
+/** A strategy's editable part: rollout and constraints (tenant targeting). */
+export interface StrategyInput {
+  name?: string;
+  title?: string;
+  disabled?: boolean;
+  parameters: Record<string, string>;
+  constraints: Constraint[];
+}
+
+/**
+ * Exactly what a change does, as stored in a change request and applied on
+ * approval: nothing is recomputed from the request's form at that time.
+ */
+export type ProposedChange =
+  | { kind: 'toggle'; enabled: boolean }
+  /** `strategyId` undefined adds a strategy. */
+  | { kind: 'strategy'; strategyId?: string; strategy: StrategyInput }
+  | { kind: 'variants'; variants: Variant[] }
+  | {
+      kind: 'create';
+      flag: { description: string; type: FlagType; tags: FlagTag[] };
+    }
+  | { kind: 'archive' };
+
+export type ChangeKind = ProposedChange['kind'];
+
+/** One line of a change request's diff: a field before and after (undefined: absent). */
+export interface ChangeDiffEntry {
+  field: string;
+  before?: string;
+  after?: string;
+}
 
 export interface ChangeRequest {
   id: string;
   project: string;
   flag: string;
+  /** The protected environment the change reaches (for create and archive: the first protected one). */
   environment: string;
-  enabled: boolean;
+  kind: ChangeKind;
+  change: ProposedChange;
+  /** What will change, computed when it was requested; approval applies exactly `change`. */
+  diff: ChangeDiffEntry[];
+  /** One line for lists and notifications ("CAP_X rollout 100% to 25% in production"). */
+  summary: string;
+  /** For toggles: the state asked for. */
+  enabled?: boolean;
   reason: string;
   status: ChangeRequestStatus;
   requestedBy: string;
@@ -171,6 +237,9 @@ export interface ToggleResponse {
   changeRequest?: ChangeRequest;
 }
 
+/** The answer of every change route: applied at once, or a change request (HTTP 202) for a protected environment. */
+export type ChangeResponse = ToggleResponse;
+
 export interface EvaluationContextInput {
   userId?: string;
   tenantId?: string;
@@ -184,7 +253,12 @@ export interface EvaluationResult extends Freshness {
   environment: string;
   context: EvaluationContextInput;
   isEnabled: boolean;
-  variant: { name: string; enabled: boolean; featureEnabled: boolean; payload?: VariantPayload };
+  variant: {
+    name: string;
+    enabled: boolean;
+    featureEnabled: boolean;
+    payload?: VariantPayload;
+  };
 }
 
 /** What the caller may do, so the UI hides the rest. The server checks again on every call. */

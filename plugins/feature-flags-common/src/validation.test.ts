@@ -11,14 +11,22 @@ describe('flag names', () => {
     expect(flagNameProblem('has space')).toContain('not URL-friendly');
     expect(flagNameProblem('a/b')).toContain('not URL-friendly');
     expect(flagNameProblem('..')).toContain('not a valid flag name');
-    expect(flagNameProblem('x'.repeat(101))).toContain('at most 100 characters');
+    expect(flagNameProblem('x'.repeat(101))).toContain(
+      'at most 100 characters',
+    );
   });
 });
 
 describe('capability flags', () => {
   it('reads the capability and the kind from a CAP_ name', () => {
-    expect(parseCapabilityFlag('CAP_DATALAKE_VERSION')).toEqual({ capability: 'datalake', kind: 'VERSION' });
-    expect(parseCapabilityFlag('CAP_MY_THING_DEGRADED')).toEqual({ capability: 'my_thing', kind: 'DEGRADED' });
+    expect(parseCapabilityFlag('CAP_DATALAKE_VERSION')).toEqual({
+      capability: 'datalake',
+      kind: 'VERSION',
+    });
+    expect(parseCapabilityFlag('CAP_MY_THING_DEGRADED')).toEqual({
+      capability: 'my_thing',
+      kind: 'DEGRADED',
+    });
     expect(parseCapabilityFlag('checkout')).toBeUndefined();
   });
 });

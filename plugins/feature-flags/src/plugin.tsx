@@ -18,7 +18,8 @@ export const featureFlagsApi = ApiBlueprint.make({
     defineParams({
       api: featureFlagsApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new FeatureFlagsClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new FeatureFlagsClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -38,8 +39,10 @@ export const entityFeatureFlagsContent = EntityContentBlueprint.make({
   params: {
     path: 'feature-flags',
     title: 'Feature flags',
-    filter: entity => Boolean(entity.metadata.annotations?.[UNLEASH_FLAGS_ANNOTATION]),
-    loader: () => import('./components').then(m => <m.EntityFeatureFlagsContent />),
+    filter: entity =>
+      Boolean(entity.metadata.annotations?.[UNLEASH_FLAGS_ANNOTATION]),
+    loader: () =>
+      import('./components').then(m => <m.EntityFeatureFlagsContent />),
   },
 });
 

@@ -2,6 +2,8 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   auditLogEventExportPermission,
   auditLogEventReadPermission,
+  auditLogReportCreatePermission,
+  auditLogReportReadPermission,
   auditLogSubjectErasePermission,
   auditLogSubjectExportPermission,
 } from '@internal/backstage-plugin-audit-log-common';
@@ -9,7 +11,7 @@ import { rolePolicyExtensionPoint } from '@internal/backstage-plugin-permission-
 
 /**
  * Who may use the audit log: compliance and admins read it; only compliance
- * exports it and handles data-subject requests.
+ * exports it, handles data-subject requests and produces audit reports.
  *
  * @public
  */
@@ -25,7 +27,15 @@ export const permissionModuleAuditLog = createBackendModule({
           [auditLogEventExportPermission.name]: ['compliance'],
           [auditLogSubjectExportPermission.name]: ['compliance'],
           [auditLogSubjectErasePermission.name]: ['compliance'],
+          // reports are evidence about admins' actions: separation of duties
+          [auditLogReportCreatePermission.name]: ['compliance'],
+          [auditLogReportReadPermission.name]: ['compliance'],
         });
+        // nor through an impersonation of a compliance user
+        policy.denyWhileImpersonating([
+          auditLogReportCreatePermission.name,
+          auditLogReportReadPermission.name,
+        ]);
       },
     });
   },

@@ -10,8 +10,9 @@ import {
 import { rolePolicyExtensionPoint } from '@internal/backstage-plugin-permission-backend-module-roles';
 
 /**
- * Who may use feature flags: everyone signed in reads them; admins toggle,
- * create, archive, target and approve production changes.
+ * Who may use feature flags: everyone signed in reads them and creates new
+ * ones (off everywhere); admins toggle, archive, target and approve
+ * production changes.
  *
  * @public
  */
@@ -25,7 +26,9 @@ export const permissionModuleFeatureFlags = createBackendModule({
         policy.addGrants({
           [featureFlagsFlagReadPermission.name]: ['engineer'],
           [featureFlagsFlagTogglePermission.name]: ['admin'],
-          [featureFlagsFlagCreatePermission.name]: ['admin'],
+          // created off in every environment: engineers create their capability's
+          // flags (New capability); turning them on stays with admins
+          [featureFlagsFlagCreatePermission.name]: ['engineer'],
           [featureFlagsFlagArchivePermission.name]: ['admin'],
           [featureFlagsStrategyUpdatePermission.name]: ['admin'],
           [featureFlagsChangeRequestApprovePermission.name]: ['admin'],

@@ -1,6 +1,14 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  ImpersonationSession,
+  isLive,
+} from '@internal/backstage-plugin-admin-common';
 import {
   AuthorizeResult,
+  Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -18,23 +26,12 @@ import {
 /** Which roles may use a permission, by permission name. */
 export type PermissionGrants = Record<string, Role[]>;
 
-/**
- * Whether the credentials were made from an impersonation token: a user
- * token with an `act` claim (RFC 8693) naming the admin behind it. The
- * credentials Backstage's auth service builds keep the verified token in a
- * non-enumerable `token` property.
- */
-export function isImpersonated(credentials: unknown): boolean {
-  const token = (credentials as { token?: unknown } | undefined)?.token;
-  if (typeof token !== 'string') return false;
-  const payload = token.split('.')[1];
-  if (!payload) return false;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims?.act !== undefined && claims?.act !== null;
-  } catch {
-    return false;
-  }
+/** What the policy needs to know of impersonation sessions. */
+export interface SessionLookup {
+  /** The session behind verified credentials, in whatever token form they came. */
+  sessionOfCredentials(
+    credentials: BackstageCredentials | undefined,
+  ): Promise<ImpersonationSession | undefined>;
 }
 
 /**
@@ -75,6 +72,7 @@ export class RolePolicy implements PermissionPolicy {
     private readonly mapping: RoleMapping,
     private readonly logger: LoggerService,
     private readonly deniedWhileImpersonating: Set<string>,
+    private readonly sessions: SessionLookup,
   ) {}
 
   static create(options: {
@@ -83,6 +81,8 @@ export class RolePolicy implements PermissionPolicy {
     logger: LoggerService;
     /** Permissions an impersonation token never holds, whoever it impersonates. */
     deniedWhileImpersonating?: string[];
+    /** Impersonation sessions by token, in every form a token reaches the policy. */
+    sessions: SessionLookup;
   }): RolePolicy {
     const grants = new Map<string, Role[]>();
     for (const layer of options.grants) {
@@ -90,7 +90,9 @@ export class RolePolicy implements PermissionPolicy {
         const unknown = roles.filter(role => !isRole(role));
         if (unknown.length) {
           throw new Error(
-            `Permission ${name} is granted to unknown role(s) ${unknown.join(', ')}`,
+            `Permission ${name} is granted to unknown role(s) ${unknown.join(
+              ', ',
+            )}`,
           );
         }
         grants.set(name, roles);
@@ -101,7 +103,22 @@ export class RolePolicy implements PermissionPolicy {
       options.mapping,
       options.logger,
       new Set(options.deniedWhileImpersonating ?? []),
+      options.sessions,
     );
+  }
+
+  /**
+   * What an impersonation session may use: nothing once it has ended; never
+   * what is denied to every impersonation (the admin console, audit exports,
+   * data-subject requests...); and only reads unless the session allows writes.
+   */
+  private allowsWhileImpersonating(
+    permission: Permission,
+    session: ImpersonationSession,
+  ): boolean {
+    if (!isLive(session)) return false;
+    if (this.deniedWhileImpersonating.has(permission.name)) return false;
+    return session.allowWrites || permission.attributes.action === 'read';
   }
 
   /** The roles that hold a permission, or undefined when nobody named it. */
@@ -114,10 +131,8 @@ export class RolePolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    if (
-      this.deniedWhileImpersonating.has(permission.name) &&
-      isImpersonated(user?.credentials)
-    ) {
+    const session = await this.sessions.sessionOfCredentials(user?.credentials);
+    if (session && !this.allowsWhileImpersonating(permission, session)) {
       return { result: AuthorizeResult.DENY };
     }
     const held = rolesOf(user?.info.ownershipEntityRefs ?? [], this.mapping);

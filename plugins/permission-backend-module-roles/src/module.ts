@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { impersonationSessionsServiceRef } from '@internal/backstage-plugin-admin-node';
 import {
   isRole,
   readRoleMapping,
@@ -35,8 +36,9 @@ export const permissionModuleRoles = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         policy: policyExtensionPoint,
+        sessions: impersonationSessionsServiceRef,
       },
-      async init({ config, logger, policy }) {
+      async init({ config, logger, policy, sessions }) {
         const fromConfig: PermissionGrants = {};
         const section = config.getOptionalConfig('stackPortal.permissions');
         for (const name of section?.keys() ?? []) {
@@ -44,7 +46,9 @@ export const permissionModuleRoles = createBackendModule({
           const unknown = roles.filter(r => !isRole(r));
           if (unknown.length) {
             throw new Error(
-              `stackPortal.permissions.${name} names unknown role(s) ${unknown.join(', ')}`,
+              `stackPortal.permissions.${name} names unknown role(s) ${unknown.join(
+                ', ',
+              )}`,
             );
           }
           fromConfig[name] = roles as Role[];
@@ -55,6 +59,7 @@ export const permissionModuleRoles = createBackendModule({
             mapping: readRoleMapping(config),
             logger,
             deniedWhileImpersonating,
+            sessions,
           }),
         );
       },

@@ -1,7 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
 /** The portal's roles. Everybody signed in is an engineer. */
-export const ROLES = ['engineer', 'admin', 'compliance'] as const;
+export const ROLES = ['engineer', 'admin', 'compliance', 'support'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {
@@ -16,9 +16,9 @@ export type RoleMapping = Partial<Record<Role, string[]>>;
 
 /** The part of config this package reads (a `Config` satisfies it). */
 export interface RoleConfigReader {
-  getOptionalConfig(key: string):
-    | { keys(): string[]; getStringArray(key: string): string[] }
-    | undefined;
+  getOptionalConfig(
+    key: string,
+  ): { keys(): string[]; getStringArray(key: string): string[] } | undefined;
 }
 
 function normalizeGroupRef(ref: string): string {
@@ -34,7 +34,9 @@ export function readRoleMapping(config: RoleConfigReader): RoleMapping {
   for (const key of section?.keys() ?? []) {
     if (!isRole(key)) {
       throw new Error(
-        `stackPortal.roles.${key} is not a role; the roles are ${ROLES.join(', ')}`,
+        `stackPortal.roles.${key} is not a role; the roles are ${ROLES.join(
+          ', ',
+        )}`,
       );
     }
     mapping[key] = section!.getStringArray(key).map(normalizeGroupRef);
@@ -47,14 +49,19 @@ export function readRoleMapping(config: RoleConfigReader): RoleMapping {
  * and the groups they are a member of, as in their Backstage token).
  * Always includes `engineer`.
  */
-export function rolesOf(ownershipEntityRefs: string[], mapping: RoleMapping): Role[] {
+export function rolesOf(
+  ownershipEntityRefs: string[],
+  mapping: RoleMapping,
+): Role[] {
   const owned = new Set(
     ownershipEntityRefs.map(ref => ref.toLocaleLowerCase('en-US')),
   );
   const roles: Role[] = ['engineer'];
   for (const role of ROLES) {
     if (role === 'engineer') continue;
-    if ((mapping[role] ?? []).some(g => owned.has(g.toLocaleLowerCase('en-US')))) {
+    if (
+      (mapping[role] ?? []).some(g => owned.has(g.toLocaleLowerCase('en-US')))
+    ) {
       roles.push(role);
     }
   }

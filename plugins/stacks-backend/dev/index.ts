@@ -25,7 +25,11 @@ backend.add(
             'stackportal.io/system-features': 'Identity\nAuthorization',
           },
         },
-        spec: { type: 'stack', owner: 'team-identity', domain: 'core-infrastructure' },
+        spec: {
+          type: 'stack',
+          owner: 'team-identity',
+          domain: 'core-infrastructure',
+        },
       },
     ],
   }),

@@ -32,10 +32,27 @@ function stack(
 }
 
 const entities: Entity[] = [
-  stack('auth-stack', 'core', { layer: 'L5', priority: 'low', 'doc-status': 'complete' }),
-  stack('security-stack', 'core', { layer: 'L1', priority: 'critical', 'doc-status': 'missing' }),
-  stack('integration-stack', 'core', { layer: 'L4', priority: 'critical', 'doc-status': 'incomplete' }),
-  stack('bi-stack', 'business', { layer: 'L3', priority: 'medium', 'doc-status': 'missing' }, 'team-b'),
+  stack('auth-stack', 'core', {
+    layer: 'L5',
+    priority: 'low',
+    'doc-status': 'complete',
+  }),
+  stack('security-stack', 'core', {
+    layer: 'L1',
+    priority: 'critical',
+    'doc-status': 'missing',
+  }),
+  stack('integration-stack', 'core', {
+    layer: 'L4',
+    priority: 'critical',
+    'doc-status': 'incomplete',
+  }),
+  stack(
+    'bi-stack',
+    'business',
+    { layer: 'L3', priority: 'medium', 'doc-status': 'missing' },
+    'team-b',
+  ),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'System',
@@ -45,7 +62,11 @@ const entities: Entity[] = [
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Domain',
-    metadata: { name: 'core', title: 'Core Infrastructure', description: 'Base' },
+    metadata: {
+      name: 'core',
+      title: 'Core Infrastructure',
+      description: 'Base',
+    },
     spec: { owner: 'team-a' },
   },
   {
@@ -87,7 +108,10 @@ describe('GET /api/stacks/stacks', () => {
       priority: 'critical',
       docStatus: 'incomplete',
       systemFeatures: ['One', 'Two'],
-      domain: { entityRef: 'domain:default/core', title: 'Core Infrastructure' },
+      domain: {
+        entityRef: 'domain:default/core',
+        title: 'Core Infrastructure',
+      },
       owner: { entityRef: 'group:default/team-a', title: 'Team A' },
     });
     expect(res.body.domains.map((d: { title: string }) => d.title)).toEqual([
@@ -130,7 +154,9 @@ describe('GET /api/stacks/stacks', () => {
   it('refuses a malformed query with a 400 that names the problem', async () => {
     const server = await startBackend();
 
-    const badValue = await request(server).get('/api/stacks/stacks?priority=urgent');
+    const badValue = await request(server).get(
+      '/api/stacks/stacks?priority=urgent',
+    );
     expect(badValue.status).toBe(400);
     expect(badValue.body.error.message).toContain(
       'priority: "urgent" is not one of critical, high, medium, low',
@@ -138,7 +164,7 @@ describe('GET /api/stacks/stacks', () => {
 
     const unknown = await request(server).get('/api/stacks/stacks?colour=red');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toContain('unknown parameter colour');
+    expect(unknown.body.error.message).toContain('unknown field colour');
 
     const badRef = await request(server).get(
       '/api/stacks/stacks?domain=component:default/x',

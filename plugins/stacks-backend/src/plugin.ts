@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { SharedCatalogReads } from '@internal/backstage-plugin-resilience-node';
 import { createRouter } from './router';
 import { DefaultStacksService } from './service';
 
@@ -16,15 +17,20 @@ export const stacksPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         catalog: catalogServiceRef,
       },
-      async init({ httpAuth, httpRouter, catalog }) {
+      async init({ auth, httpAuth, httpRouter, permissions, catalog }) {
         httpRouter.use(
           await createRouter({
             httpAuth,
-            stacks: DefaultStacksService.create({ catalog }),
+            stacks: DefaultStacksService.create({
+              catalog,
+              reads: SharedCatalogReads.create({ auth, permissions }),
+            }),
           }),
         );
       },

@@ -69,9 +69,17 @@ describe('assessStackDocumentation', () => {
       '```',
     ].join('\n');
     const parts = assessStackDocumentation(text);
-    expect(parts.filter(p => !p.present).map(p => [p.part, p.evidence])).toEqual([
-      ['user-features', 'line 4: the "User Features" heading has nothing under it'],
-      ['decision-tables', 'tables found, but none under a heading that mentions decisions'],
+    expect(
+      parts.filter(p => !p.present).map(p => [p.part, p.evidence]),
+    ).toEqual([
+      [
+        'user-features',
+        'line 4: the "User Features" heading has nothing under it',
+      ],
+      [
+        'decision-tables',
+        'tables found, but none under a heading that mentions decisions',
+      ],
       ['code-examples', 'no code block other than diagrams'],
       ['trade-off-analysis', 'no "Trade-offs" heading'],
     ]);
@@ -80,7 +88,9 @@ describe('assessStackDocumentation', () => {
   });
 
   it('does not count headings inside code blocks', () => {
-    const parts = assessStackDocumentation('```md\n## System Features\nx\n```\n');
+    const parts = assessStackDocumentation(
+      '```md\n## System Features\nx\n```\n',
+    );
     expect(parts[0].present).toBe(false);
   });
 });
@@ -89,13 +99,27 @@ describe('stackportal.io/docs-location', () => {
   const entity = (value: string) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: 'x', annotations: { 'stackportal.io/docs-location': value } },
+    metadata: {
+      name: 'x',
+      annotations: { 'stackportal.io/docs-location': value },
+    },
     spec: {},
   });
   it('accepts a relative markdown file or a URL and refuses absolute paths', () => {
-    expect(validateStackPortalFields(entity('./docs/auth-stack.md'))).toEqual([]);
-    expect(validateStackPortalFields(entity('https://github.com/o/r/blob/main/x.md'))).toEqual([]);
-    for (const bad of ['/etc/passwd.md', 'file:///x.md', 'C:\\x.md', 'docs/notes.txt']) {
+    expect(validateStackPortalFields(entity('./docs/auth-stack.md'))).toEqual(
+      [],
+    );
+    expect(
+      validateStackPortalFields(
+        entity('https://github.com/o/r/blob/main/x.md'),
+      ),
+    ).toEqual([]);
+    for (const bad of [
+      '/etc/passwd.md',
+      'file:///x.md',
+      'C:\\x.md',
+      'docs/notes.txt',
+    ]) {
       expect(validateStackPortalFields(entity(bad))).toEqual([
         expect.objectContaining({ field: 'stackportal.io/docs-location' }),
       ]);

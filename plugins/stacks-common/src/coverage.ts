@@ -60,6 +60,17 @@ export interface CoverageResponse {
   mismatches: number;
 }
 
+/** `GET /api/adr/entities/system/:namespace/:name/documentation`: one stack's document. */
+export interface StackDocumentResponse {
+  entityRef: string;
+  /** The `stackportal.io/docs-location` annotation's value. */
+  docsLocation: string;
+  /** The document's Markdown, as read. */
+  markdown: string;
+  measuredStatus: DocStatus;
+  parts: DocPartResult[];
+}
+
 interface Heading {
   level: number;
   text: string;
@@ -80,12 +91,18 @@ export function assessStackDocumentation(markdown: string): DocPartResult[] {
   const fences: Array<{ lang: string; line: number; empty: boolean }> = [];
   const tables: Array<{ line: number; under: string[] }> = [];
   const stack: Heading[] = [];
-  let fence: { marker: string; lang: string; line: number; empty: boolean } | undefined;
+  let fence:
+    | { marker: string; lang: string; line: number; empty: boolean }
+    | undefined;
 
   lines.forEach((line, i) => {
     if (fence) {
       const close = line.match(/^ {0,3}(`{3,}|~{3,})\s*$/);
-      if (close && close[1][0] === fence.marker[0] && close[1].length >= fence.marker.length) {
+      if (
+        close &&
+        close[1][0] === fence.marker[0] &&
+        close[1].length >= fence.marker.length
+      ) {
         fences.push({ lang: fence.lang, line: fence.line, empty: fence.empty });
         fence = undefined;
       } else if (line.trim()) {
@@ -95,7 +112,12 @@ export function assessStackDocumentation(markdown: string): DocPartResult[] {
     }
     const open = line.match(/^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/);
     if (open) {
-      fence = { marker: open[1], lang: open[2].toLocaleLowerCase('en-US'), line: i + 1, empty: true };
+      fence = {
+        marker: open[1],
+        lang: open[2].toLocaleLowerCase('en-US'),
+        line: i + 1,
+        empty: true,
+      };
       stack.forEach(h => (h.hasContent = true));
       return;
     }
@@ -107,24 +129,40 @@ export function assessStackDocumentation(markdown: string): DocPartResult[] {
         line: i + 1,
         hasContent: false,
       };
-      while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
+      while (stack.length && stack[stack.length - 1].level >= h.level)
+        stack.pop();
       stack.push(h);
       headings.push(h);
       return;
     }
     if (line.trim()) stack.forEach(h => (h.hasContent = true));
     const next = lines[i + 1] ?? '';
-    if (line.includes('|') && /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(next) && next.includes('-')) {
+    if (
+      line.includes('|') &&
+      /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(next) &&
+      next.includes('-')
+    ) {
       tables.push({ line: i + 1, under: stack.map(h => h.text) });
     }
   });
-  if (fence) fences.push({ lang: fence.lang, line: fence.line, empty: fence.empty });
+  if (fence)
+    fences.push({ lang: fence.lang, line: fence.line, empty: fence.empty });
 
-  const section = (part: DocPart, pattern: RegExp, name: string): DocPartResult => {
+  const section = (
+    part: DocPart,
+    pattern: RegExp,
+    name: string,
+  ): DocPartResult => {
     const found = headings.filter(h => pattern.test(h.text));
     const withContent = found.find(h => h.hasContent);
     if (withContent) {
-      return { part, present: true, evidence: `line ${withContent.line}: ${'#'.repeat(withContent.level)} ${withContent.text}` };
+      return {
+        part,
+        present: true,
+        evidence: `line ${withContent.line}: ${'#'.repeat(withContent.level)} ${
+          withContent.text
+        }`,
+      };
     }
     return {
       part,
@@ -137,18 +175,32 @@ export function assessStackDocumentation(markdown: string): DocPartResult[] {
 
   const mermaid = fences.find(f => f.lang === 'mermaid' && !f.empty);
   const code = fences.find(f => f.lang !== 'mermaid' && !f.empty);
-  const decisionTable = tables.find(t => t.under.some(text => /decision/i.test(text)));
+  const decisionTable = tables.find(t =>
+    t.under.some(text => /decision/i.test(text)),
+  );
   return [
     section('system-features', /system\s+features/i, 'System Features'),
     section('user-features', /user\s+features/i, 'User Features'),
     mermaid
-      ? { part: 'mermaid-diagrams', present: true, evidence: `line ${mermaid.line}: \`\`\`mermaid block` }
-      : { part: 'mermaid-diagrams', present: false, evidence: 'no ```mermaid block' },
+      ? {
+          part: 'mermaid-diagrams',
+          present: true,
+          evidence: `line ${mermaid.line}: \`\`\`mermaid block`,
+        }
+      : {
+          part: 'mermaid-diagrams',
+          present: false,
+          evidence: 'no ```mermaid block',
+        },
     decisionTable
       ? {
           part: 'decision-tables',
           present: true,
-          evidence: `line ${decisionTable.line}: table under "${decisionTable.under.filter(t => /decision/i.test(t)).pop()}"`,
+          evidence: `line ${
+            decisionTable.line
+          }: table under "${decisionTable.under
+            .filter(t => /decision/i.test(t))
+            .pop()}"`,
         }
       : {
           part: 'decision-tables',
@@ -158,14 +210,24 @@ export function assessStackDocumentation(markdown: string): DocPartResult[] {
             : 'no table under a heading that mentions decisions',
         },
     code
-      ? { part: 'code-examples', present: true, evidence: `line ${code.line}: \`\`\`${code.lang || 'code'} block` }
-      : { part: 'code-examples', present: false, evidence: 'no code block other than diagrams' },
+      ? {
+          part: 'code-examples',
+          present: true,
+          evidence: `line ${code.line}: \`\`\`${code.lang || 'code'} block`,
+        }
+      : {
+          part: 'code-examples',
+          present: false,
+          evidence: 'no code block other than diagrams',
+        },
     section('trade-off-analysis', /trade[\s-]*offs?/i, 'Trade-offs'),
   ];
 }
 
 /** complete: all six parts; incomplete: a document lacking some; missing: no readable document. */
-export function measuredDocStatus(parts: DocPartResult[] | undefined): DocStatus {
+export function measuredDocStatus(
+  parts: DocPartResult[] | undefined,
+): DocStatus {
   if (!parts?.length) return 'missing';
   return parts.every(p => p.present) ? 'complete' : 'incomplete';
 }

@@ -20,8 +20,13 @@ export const STACK_ANNOTATIONS = {
   unleashProject: `${STACK_PORTAL_PREFIX}/unleash-project`,
   unleashFlags: `${STACK_PORTAL_PREFIX}/unleash-flags`,
   healthEndpoint: `${STACK_PORTAL_PREFIX}/health-endpoint`,
+  capability: `${STACK_PORTAL_PREFIX}/capability`,
   cloudwatchNamespace: `${STACK_PORTAL_PREFIX}/cloudwatch-namespace`,
   cloudwatchDimensions: `${STACK_PORTAL_PREFIX}/cloudwatch-dimensions`,
+  // checked by the CloudWatch plugins, which show what is wrong on the entity
+  cloudwatchAlarms: `${STACK_PORTAL_PREFIX}/cloudwatch-alarms`,
+  cloudwatchDashboard: `${STACK_PORTAL_PREFIX}/cloudwatch-dashboard`,
+  cloudwatchAccount: `${STACK_PORTAL_PREFIX}/cloudwatch-account`,
   docsLocation: `${STACK_PORTAL_PREFIX}/docs-location`,
   adrLocation: 'backstage.io/adr-location',
 } as const;
@@ -94,6 +99,22 @@ export interface FieldProblem {
 const CAP_FLAG = /^CAP_[A-Z0-9]+_(ENABLED|VERSION|DEGRADED)$/;
 
 /**
+ * A health endpoint relative to its capability's base URL: one leading "/",
+ * no spaces or backslashes, no "." or ".." segment (it cannot leave the base URL).
+ */
+function isRelativeEndpoint(value: string): boolean {
+  return (
+    /^\/(?!\/)[^\s\\]*$/.test(value) &&
+    !value
+      .split(/[?#]/)[0]
+      .split('/')
+      .some(
+        segment => segment === '.' || segment === '..' || /%2e/i.test(segment),
+      )
+  );
+}
+
+/**
  * Checks the `stackportal.io/*` labels and annotations of one entity.
  * Stacks must carry layer, priority, status and system features; every
  * known field must hold an allowed value; unknown fields under the prefix are
@@ -130,8 +151,18 @@ export function validateStackPortalFields(entity: Entity): FieldProblem[] {
     }
   };
   check(STACK_LABELS.layer, labels[STACK_LABELS.layer], isLayer, LAYERS);
-  check(STACK_LABELS.priority, labels[STACK_LABELS.priority], isPriority, PRIORITIES);
-  check(STACK_LABELS.docStatus, labels[STACK_LABELS.docStatus], isDocStatus, DOC_STATUSES);
+  check(
+    STACK_LABELS.priority,
+    labels[STACK_LABELS.priority],
+    isPriority,
+    PRIORITIES,
+  );
+  check(
+    STACK_LABELS.docStatus,
+    labels[STACK_LABELS.docStatus],
+    isDocStatus,
+    DOC_STATUSES,
+  );
   check(
     STACK_ANNOTATIONS.reviewRank,
     annotations[STACK_ANNOTATIONS.reviewRank],
@@ -147,15 +178,23 @@ export function validateStackPortalFields(entity: Entity): FieldProblem[] {
   check(
     STACK_ANNOTATIONS.healthEndpoint,
     annotations[STACK_ANNOTATIONS.healthEndpoint],
-    v => /^https?:\/\/[^\s]+$/.test(v),
-    'an http(s) URL',
+    v => /^https?:\/\/[^\s]+$/.test(v) || isRelativeEndpoint(v),
+    'an http(s) URL, or a path such as /v1/health relative to the base URL of the capability named by stackportal.io/capability',
+  );
+  check(
+    STACK_ANNOTATIONS.capability,
+    annotations[STACK_ANNOTATIONS.capability],
+    v => /^[a-z][a-z0-9]{0,39}$/.test(v),
+    'a capability name: lowercase letters and digits, starting with a letter (as in CAP_<NAME>_ENABLED)',
   );
   check(
     STACK_ANNOTATIONS.docsLocation,
     annotations[STACK_ANNOTATIONS.docsLocation],
     v =>
       /^https?:\/\/[^\s]+$/.test(v) ||
-      (/^[^\s/\\][^\s\\]*\.md$/.test(v) && !/^[A-Za-z]:/.test(v) && !/^[a-z][a-z0-9+.-]*:/i.test(v)),
+      (/^[^\s/\\][^\s\\]*\.md$/.test(v) &&
+        !/^[A-Za-z]:/.test(v) &&
+        !/^[a-z][a-z0-9+.-]*:/i.test(v)),
     'a markdown file (.md) relative to the entity file, or an http(s) URL',
   );
   check(
@@ -166,19 +205,28 @@ export function validateStackPortalFields(entity: Entity): FieldProblem[] {
   );
 
   if (isStackEntity(entity)) {
-    for (const label of [STACK_LABELS.layer, STACK_LABELS.priority, STACK_LABELS.docStatus]) {
+    for (const label of [
+      STACK_LABELS.layer,
+      STACK_LABELS.priority,
+      STACK_LABELS.docStatus,
+    ]) {
       if (!labels[label]) {
         problems.push({ field: label, message: 'required on every stack' });
       }
     }
-    if (splitLines(annotations[STACK_ANNOTATIONS.systemFeatures]).length === 0) {
+    if (
+      splitLines(annotations[STACK_ANNOTATIONS.systemFeatures]).length === 0
+    ) {
       problems.push({
         field: STACK_ANNOTATIONS.systemFeatures,
         message: 'required on every stack: one system feature per line',
       });
     }
     if (!entity.spec?.domain) {
-      problems.push({ field: 'spec.domain', message: 'required on every stack' });
+      problems.push({
+        field: 'spec.domain',
+        message: 'required on every stack',
+      });
     }
   }
   if (
@@ -189,16 +237,23 @@ export function validateStackPortalFields(entity: Entity): FieldProblem[] {
       STACK_ANNOTATIONS.unleashProject,
       STACK_ANNOTATIONS.unleashFlags,
       STACK_ANNOTATIONS.healthEndpoint,
+      STACK_ANNOTATIONS.capability,
       STACK_ANNOTATIONS.cloudwatchNamespace,
       STACK_ANNOTATIONS.cloudwatchDimensions,
       STACK_ANNOTATIONS.adrLocation,
     ]) {
       if (!annotations[annotation]) {
-        problems.push({ field: annotation, message: 'required on every capability' });
+        problems.push({
+          field: annotation,
+          message: 'required on every capability',
+        });
       }
     }
     if (!labels[STACK_LABELS.stack]) {
-      problems.push({ field: STACK_LABELS.stack, message: 'required on every capability' });
+      problems.push({
+        field: STACK_LABELS.stack,
+        message: 'required on every capability',
+      });
     }
   }
   return problems;

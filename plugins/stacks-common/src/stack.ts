@@ -101,7 +101,10 @@ export function readStack(
         defaultNamespace: entity.metadata.namespace ?? 'default',
       }),
     );
-    return { entityRef: full, title: titles.get(full) ?? parseEntityRef(full).name };
+    return {
+      entityRef: full,
+      title: titles.get(full) ?? parseEntityRef(full).name,
+    };
   };
   const rank = Number(annotations[STACK_ANNOTATIONS.reviewRank]);
   const layer = labels[STACK_LABELS.layer];
@@ -141,7 +144,11 @@ export function compareStacks(a: Stack, b: Stack): number {
   );
 }
 
-const emptyCounts = (): StatusCounts => ({ complete: 0, incomplete: 0, missing: 0 });
+const emptyCounts = (): StatusCounts => ({
+  complete: 0,
+  incomplete: 0,
+  missing: 0,
+});
 
 /** Counts stacks per priority and documentation status. */
 export function summarizeStacks(stacks: Stack[]): StacksSummary {

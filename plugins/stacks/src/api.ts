@@ -3,12 +3,12 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   CoverageResponse,
   StacksFilter,
   StacksResponse,
 } from '@internal/backstage-plugin-stacks-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** Reads the stacks overview from the stacks backend. */
 export interface StacksApi {
@@ -58,7 +58,7 @@ export class StacksClient implements StacksApi {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseErrorOf(response);
     }
     return (await response.json()) as T;
   }

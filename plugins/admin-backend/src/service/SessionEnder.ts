@@ -2,7 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ImpersonationSession } from '@internal/backstage-plugin-admin-common';
 import { DatabaseAdminStore } from '@internal/backstage-plugin-admin-node';
-import { DatabaseAuditStore } from '@internal/backstage-plugin-audit-log-node';
+import {
+  AuditStore,
+  recordAuditEvent,
+} from '@internal/backstage-plugin-audit-log-node';
 
 function minutesBetween(from: string, to: string): string {
   const minutes = Math.max(0, (Date.parse(to) - Date.parse(from)) / 60_000);
@@ -16,6 +19,9 @@ function utc(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/** How long the record of an expired impersonation token is kept. */
+const TOKEN_ROWS_KEPT_MS = 24 * 60 * 60_000;
+
 /**
  * Ends sessions (stop or expiry) exactly once, and tells the impersonated
  * user who viewed the portal as them, when and why.
@@ -23,14 +29,14 @@ function utc(iso: string): string {
 export class SessionEnder {
   private constructor(
     private readonly store: DatabaseAdminStore,
-    private readonly auditStore: DatabaseAuditStore,
+    private readonly auditStore: AuditStore,
     private readonly notifications: NotificationService,
     private readonly logger: LoggerService,
   ) {}
 
   static create(options: {
     store: DatabaseAdminStore;
-    auditStore: DatabaseAuditStore;
+    auditStore: AuditStore;
     notifications: NotificationService;
     logger: LoggerService;
   }) {
@@ -57,24 +63,30 @@ export class SessionEnder {
   /** Ends every session past its expiry; each expiry is an audit event naming both people. */
   async expireDue(): Promise<ImpersonationSession[]> {
     const expired = await this.store.expireDue();
+    // tokens past their own expiry are refused by every verifier anyway
+    await this.store.purgeExpiredTokens(Date.now() - TOKEN_ROWS_KEPT_MS);
     for (const session of expired) {
-      await this.auditStore.append({
-        actor: { type: 'user', ref: session.targetRef },
-        realActor: { type: 'user', ref: session.adminRef },
-        plugin: 'admin',
-        action: 'impersonation-expire',
-        severity: 'high',
-        outcome: 'succeeded',
-        target: session.targetRef,
-        meta: {
-          sessionId: session.id,
-          targetRef: session.targetRef,
-          adminRef: session.adminRef,
-          reason: session.reason,
-          startedAt: session.startedAt,
-          expiresAt: session.expiresAt,
+      await recordAuditEvent(
+        { store: this.auditStore, logger: this.logger },
+        {
+          actor: { type: 'user', ref: session.targetRef },
+          realActor: { type: 'user', ref: session.adminRef },
+          plugin: 'admin',
+          action: 'impersonation-expire',
+          severity: 'high',
+          outcome: 'succeeded',
+          target: session.targetRef,
+          meta: {
+            sessionId: session.id,
+            targetRef: session.targetRef,
+            adminRef: session.adminRef,
+            reason: session.reason,
+            startedAt: session.startedAt,
+            expiresAt: session.expiresAt,
+          },
         },
-      });
+        'awaited',
+      );
       this.logger.info(
         `Impersonation session ${session.id} of ${session.adminRef} as ${session.targetRef} expired`,
       );

@@ -10,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { PolicyDecision } from '@backstage/plugin-permission-common';
 import {
   ADR_LOCATION_ANNOTATION,
   AdrEntityLink,
@@ -26,6 +27,7 @@ import {
   STACK_LABELS,
   STACK_SYSTEM_TYPE,
 } from '@internal/backstage-plugin-stacks-common';
+import { SharedCatalogReads } from '@internal/backstage-plugin-resilience-node';
 import { IMAGE_TYPES, isDecisionFileName } from '../limits';
 import {
   LocationProblem,
@@ -38,7 +40,11 @@ import {
 } from '../reader/DocumentReader';
 import { buildLocationAdrs, LocationAdrs } from './locationAdrs';
 
-type Options = { credentials: BackstageCredentials };
+type Options = {
+  credentials: BackstageCredentials;
+  /** The caller's `catalog.entity.read` decision, when the router has it. */
+  catalogRead?: PolicyDecision;
+};
 
 /** Decision records of entities and of the whole portal. */
 export interface AdrService {
@@ -137,6 +143,18 @@ interface Group {
   degraded: boolean;
 }
 
+interface Groups {
+  groups: Group[];
+  problems: AdrIndexResponse['problems'];
+  link: (ref: string) => AdrEntityLink;
+}
+
+interface LocatedEntities {
+  locations: Array<{ location: ResolvedLocation; entities: Entity[] }>;
+  problems: AdrIndexResponse['problems'];
+  link: (ref: string) => AdrEntityLink;
+}
+
 async function mapLimit<T, R>(
   items: T[],
   limit: number,
@@ -173,6 +191,7 @@ export class DefaultAdrService implements AdrService {
     private readonly resolver: LocationResolver,
     private readonly reader: CachedDocumentReader,
     private readonly logger: LoggerService,
+    private readonly reads: SharedCatalogReads,
   ) {}
 
   static create(options: {
@@ -180,12 +199,14 @@ export class DefaultAdrService implements AdrService {
     resolver: LocationResolver;
     reader: CachedDocumentReader;
     logger: LoggerService;
+    reads: SharedCatalogReads;
   }): DefaultAdrService {
     return new DefaultAdrService(
       options.catalog,
       options.resolver,
       options.reader,
       options.logger,
+      options.reads,
     );
   }
 
@@ -325,17 +346,36 @@ export class DefaultAdrService implements AdrService {
 
   /**
    * Every entity with decisions the caller may see, grouped by location and
-   * read; with `titles`, the titles of the systems and stacks they belong to,
-   * looked up while the locations are read.
+   * read; with `titles`, the titles of the systems and stacks they belong to.
+   * The catalog part is shared for a few seconds by callers who may read the
+   * whole catalog (SharedCatalogReads), anyone else reads their own; the
+   * decisions are read through the reader (and parsed once per change) on
+   * every call.
    */
-  private async groups(
+  private async groups(options: Options, withTitles = false): Promise<Groups> {
+    const located = await this.reads.read(
+      `adr-entities:${withTitles}`,
+      options.credentials,
+      read => this.locatedEntities(read, withTitles),
+      options.catalogRead,
+    );
+    const groups = await mapLimit(
+      located.locations,
+      8,
+      async ({ location, entities }) => {
+        const { adrs, snapshot } = await this.adrsAt(location);
+        return { location, entities, built: adrs, degraded: snapshot.degraded };
+      },
+    );
+    // callers add to the problems: each gets a list of its own
+    return { groups, problems: [...located.problems], link: located.link };
+  }
+
+  /** The catalog's side of `groups`: entities with decisions, by location. */
+  private async locatedEntities(
     options: Options,
-    withTitles = false,
-  ): Promise<{
-    groups: Group[];
-    problems: AdrIndexResponse['problems'];
-    link: (ref: string) => AdrEntityLink;
-  }> {
+    withTitles: boolean,
+  ): Promise<LocatedEntities> {
     const { items } = await this.catalog.getEntities(
       {
         filter: {
@@ -371,6 +411,12 @@ export class DefaultAdrService implements AdrService {
         });
       }
     }
+    for (const { entities } of byLocation.values()) {
+      entities.sort(
+        (a, b) =>
+          kindRank(a) - kindRank(b) || titleOf(a).localeCompare(titleOf(b)),
+      );
+    }
     const unknown = withTitles
       ? [
           ...new Set(
@@ -381,41 +427,27 @@ export class DefaultAdrService implements AdrService {
           ),
         ].filter(ref => !titles.has(ref))
       : [];
-    const [groups] = await Promise.all([
-      mapLimit([...byLocation.values()], 8, async ({ location, entities }) => {
-        const { adrs, snapshot } = await this.adrsAt(location);
-        entities.sort(
-          (a, b) =>
-            kindRank(a) - kindRank(b) || titleOf(a).localeCompare(titleOf(b)),
-        );
-        return { location, entities, built: adrs, degraded: snapshot.degraded };
-      }),
-      unknown.length
-        ? this.catalog
-            .getEntitiesByRefs(
-              {
-                entityRefs: unknown,
-                fields: [
-                  'kind',
-                  'metadata.name',
-                  'metadata.namespace',
-                  'metadata.title',
-                ],
-              },
-              options,
-            )
-            .then(({ items: found }) => {
-              for (const entity of found)
-                if (entity)
-                  titles.set(stringifyEntityRef(entity), titleOf(entity));
-            })
-        : undefined,
-    ]);
+    if (unknown.length) {
+      const { items: found } = await this.catalog.getEntitiesByRefs(
+        {
+          entityRefs: unknown,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+          ],
+        },
+        options,
+      );
+      for (const entity of found)
+        if (entity) titles.set(stringifyEntityRef(entity), titleOf(entity));
+    }
     const link = (ref: string): AdrEntityLink => ({
       entityRef: ref,
       title: titles.get(ref) ?? parseEntityRef(ref).name,
     });
-    return { groups, problems, link };
+    return { locations: [...byLocation.values()], problems, link };
   }
 
   async getIndex(

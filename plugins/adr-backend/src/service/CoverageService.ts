@@ -13,7 +13,9 @@ import {
   STACK_ENTITY_FIELDS,
   STACK_SYSTEM_TYPE,
   StackCoverage,
+  StackDocumentResponse,
 } from '@internal/backstage-plugin-stacks-common';
+import { NotFoundError } from '@backstage/errors';
 import {
   LocationProblem,
   LocationResolver,
@@ -25,6 +27,11 @@ export interface CoverageService {
   getCoverage(options: {
     credentials: BackstageCredentials;
   }): Promise<CoverageResponse>;
+  /** One stack's document, to read in the portal; 404 when it has none. */
+  getDocument(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<StackDocumentResponse>;
 }
 
 /**
@@ -150,6 +157,57 @@ export class DefaultCoverageService implements CoverageService {
       stacks: stacks.map(({ order: _order, ...rest }) => rest),
       measured,
       mismatches,
+    };
+  }
+
+  async getDocument(
+    entityRef: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<StackDocumentResponse> {
+    const entity = await this.catalog.getEntityByRef(entityRef, options);
+    if (
+      !entity ||
+      entity.kind.toLocaleLowerCase('en-US') !== 'system' ||
+      (entity.spec as { type?: unknown } | undefined)?.type !==
+        STACK_SYSTEM_TYPE
+    ) {
+      throw new NotFoundError(`${entityRef} is not a stack in the catalog`);
+    }
+    const docsLocation =
+      entity.metadata.annotations?.[STACK_ANNOTATIONS.docsLocation];
+    if (!docsLocation) {
+      throw new NotFoundError(
+        `${entityRef} has no documentation location (${STACK_ANNOTATIONS.docsLocation})`,
+      );
+    }
+    let location;
+    try {
+      location = this.resolver.resolve(
+        entity,
+        docsLocation,
+        STACK_ANNOTATIONS.docsLocation,
+      );
+    } catch (e) {
+      if (e instanceof LocationProblem) throw new NotFoundError(e.message);
+      throw e;
+    }
+    const snapshot = await this.reader.read(location, () => true);
+    const file = snapshot.files[0];
+    if (snapshot.problem || !file || file.text === undefined) {
+      throw new NotFoundError(
+        snapshot.problem?.message ??
+          `${file?.name ?? docsLocation} ${
+            file?.problem?.message ?? 'is not a file'
+          }`,
+      );
+    }
+    const parts = assessStackDocumentation(file.text);
+    return {
+      entityRef: stringifyEntityRef(entity),
+      docsLocation,
+      markdown: file.text,
+      measuredStatus: measuredDocStatus(parts),
+      parts,
     };
   }
 }

@@ -1,4 +1,7 @@
-import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import {
   AuditSigningKey,
   canonicalJson,
@@ -32,7 +35,9 @@ export class ExportSigner {
     const der = publicKey.export({ type: 'spki', format: 'der' });
     this.publicKey = {
       algorithm: 'Ed25519',
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      publicKeyPem: publicKey
+        .export({ type: 'spki', format: 'pem' })
+        .toString(),
       fingerprint: createHash('sha256').update(der).digest('hex'),
     };
     this.cursorKey = createHash('sha256')
@@ -41,10 +46,18 @@ export class ExportSigner {
       .digest();
   }
 
-  static fromConfig(config: RootConfigService, logger: LoggerService): ExportSigner {
+  static fromConfig(
+    config: RootConfigService,
+    logger: LoggerService,
+  ): ExportSigner {
     const pem = config.getOptionalString('auditLog.export.signingKey');
     if (pem) {
-      return new ExportSigner(ExportSigner.checked(createPrivateKey(pem), 'auditLog.export.signingKey'));
+      return new ExportSigner(
+        ExportSigner.checked(
+          createPrivateKey(pem),
+          'auditLog.export.signingKey',
+        ),
+      );
     }
     const file = config.getOptionalString('auditLog.export.signingKeyFile');
     if (file) {
@@ -52,13 +65,20 @@ export class ExportSigner {
       if (!fs.existsSync(resolved)) {
         fs.mkdirSync(path.dirname(resolved), { recursive: true });
         const { privateKey } = generateKeyPairSync('ed25519');
-        fs.writeFileSync(resolved, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-          mode: 0o600,
-        });
+        fs.writeFileSync(
+          resolved,
+          privateKey.export({ type: 'pkcs8', format: 'pem' }),
+          {
+            mode: 0o600,
+          },
+        );
         logger.info(`Generated the audit export signing key at ${resolved}`);
       }
       return new ExportSigner(
-        ExportSigner.checked(createPrivateKey(fs.readFileSync(resolved)), resolved),
+        ExportSigner.checked(
+          createPrivateKey(fs.readFileSync(resolved)),
+          resolved,
+        ),
       );
     }
     logger.warn(
@@ -73,20 +93,41 @@ export class ExportSigner {
 
   private static checked(key: KeyObject, where: string): KeyObject {
     if (key.asymmetricKeyType !== 'ed25519') {
-      throw new Error(`${where} must be an Ed25519 private key, not ${key.asymmetricKeyType}`);
+      throw new Error(
+        `${where} must be an Ed25519 private key, not ${key.asymmetricKeyType}`,
+      );
     }
     return key;
   }
 
   /** Signs the manifest's canonical JSON (without `signature`). */
   signManifest(manifest: Omit<ExportManifest, 'signature'>): ExportManifest {
-    const signature = sign(null, Buffer.from(canonicalJson(manifest)), this.privateKey).toString('base64');
+    const signature = sign(
+      null,
+      Buffer.from(canonicalJson(manifest)),
+      this.privateKey,
+    ).toString('base64');
     return { ...manifest, signature };
+  }
+
+  /** Signs any document's canonical JSON (without `signature`): report manifests. */
+  signDocument<T extends { signature: string }>(
+    document: Omit<T, 'signature'>,
+  ): T {
+    const signature = sign(
+      null,
+      Buffer.from(canonicalJson(document)),
+      this.privateKey,
+    ).toString('base64');
+    return { ...document, signature } as T;
   }
 
   /** A cursor for "events older than seq": opaque and unforgeable. */
   cursorFor(seq: number): string {
-    const mac = createHmac('sha256', this.cursorKey).update(String(seq)).digest('base64url').slice(0, 22);
+    const mac = createHmac('sha256', this.cursorKey)
+      .update(String(seq))
+      .digest('base64url')
+      .slice(0, 22);
     return Buffer.from(`${seq}.${mac}`).toString('base64url');
   }
 
@@ -94,8 +135,14 @@ export class ExportSigner {
   seqOfCursor(cursor: string): number | undefined {
     const [seq, mac] = Buffer.from(cursor, 'base64url').toString().split('.');
     if (!/^[0-9]+$/.test(seq ?? '') || !mac) return undefined;
-    const expected = createHmac('sha256', this.cursorKey).update(seq).digest('base64url').slice(0, 22);
-    if (expected.length !== mac.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(mac))) {
+    const expected = createHmac('sha256', this.cursorKey)
+      .update(seq)
+      .digest('base64url')
+      .slice(0, 22);
+    if (
+      expected.length !== mac.length ||
+      !timingSafeEqual(Buffer.from(expected), Buffer.from(mac))
+    ) {
       return undefined;
     }
     return Number(seq);

@@ -32,12 +32,16 @@ function parseArgs(argv: string[]) {
         i++;
         break;
       default:
-        throw new Error(`unknown argument ${argv[i]}; use --from N --to N --config FILE`);
+        throw new Error(
+          `unknown argument ${argv[i]}; use --from N --to N --config FILE`,
+        );
     }
   }
   for (const n of [fromSeq, toSeq]) {
     if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-      throw new Error('--from and --to take sequence numbers (whole numbers from 1)');
+      throw new Error(
+        '--from and --to take sequence numbers (whole numbers from 1)',
+      );
     }
   }
   return { configs, fromSeq, toSeq };
@@ -47,9 +51,9 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   // run from the repository root (`yarn audit-log:verify`)
   const root = process.env.INIT_CWD ?? process.cwd();
-  const configTargets = (args.configs.length ? args.configs : [path.join(root, 'app-config.yaml')]).map(
-    p => ({ path: p }),
-  );
+  const configTargets = (
+    args.configs.length ? args.configs : [path.join(root, 'app-config.yaml')]
+  ).map(p => ({ path: p }));
   // relative paths in the config (the SQLite folder) are relative to packages/backend
   process.chdir(path.join(root, 'packages/backend'));
   const { appConfigs } = await loadConfig({ configRoot: root, configTargets });
@@ -67,18 +71,27 @@ async function main() {
     lifecycle: { addStartupHook: () => {}, addShutdownHook: () => {} },
   });
   const store = await DatabaseAuditStore.create({ database });
-  const result = await store.verify({ fromSeq: args.fromSeq, toSeq: args.toSeq });
+  const result = await store.verify({
+    fromSeq: args.fromSeq,
+    toSeq: args.toSeq,
+  });
   if (result.ok) {
     const upTo = result.verifiedUpTo
       ? `verified up to #${result.verifiedUpTo.seq} (${result.verifiedUpTo.timestamp})`
       : 'no events to verify';
     process.stdout.write(
-      `audit log chain OK: ${result.checked} events checked from #${result.fromSeq ?? '-'}, ${upTo}, in ${result.durationMs} ms\n`,
+      `audit log chain OK: ${result.checked} events checked from #${
+        result.fromSeq ?? '-'
+      }, ${upTo}, in ${result.durationMs} ms\n`,
     );
     process.exit(0);
   }
   process.stdout.write(
-    `audit log chain BROKEN at #${result.brokenAt!.seq} (${result.brokenAt!.id || 'missing'}): ${result.brokenAt!.reason}; ${result.checked} events verified before it\n`,
+    `audit log chain BROKEN at #${result.brokenAt!.seq} (${
+      result.brokenAt!.id || 'missing'
+    }): ${result.brokenAt!.reason}; ${
+      result.checked
+    } events verified before it\n`,
   );
   process.exit(1);
 }

@@ -14,10 +14,14 @@ const catalogRoot = path.join(repoRoot, 'catalog');
 
 /** The files app-config.yaml registers (its paths are relative to packages/backend). */
 function registeredFiles(): string[] {
-  const config = parse(fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'));
+  const config = parse(
+    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
   return config.catalog.locations
     .filter((l: { type: string }) => l.type === 'file')
-    .map((l: { target: string }) => path.resolve(repoRoot, 'packages/backend', l.target));
+    .map((l: { target: string }) =>
+      path.resolve(repoRoot, 'packages/backend', l.target),
+    );
 }
 
 describe('catalog content', () => {
@@ -33,7 +37,10 @@ describe('catalog content', () => {
     const { entities } = await checkCatalogTree(catalogRoot, {
       registeredFiles: registeredFiles(),
     });
-    const stacks = entities.map(e => e.entity).filter(isStackEntity).map(e => readStack(e));
+    const stacks = entities
+      .map(e => e.entity)
+      .filter(isStackEntity)
+      .map(e => readStack(e));
     expect(stacks).toHaveLength(21);
     const perDomain = stacks.reduce<Record<string, number>>((acc, s) => {
       acc[s.domain!.entityRef] = (acc[s.domain!.entityRef] ?? 0) + 1;
@@ -45,12 +52,20 @@ describe('catalog content', () => {
       'domain:default/ai-communication': 3,
       'domain:default/developer-experience': 3,
     });
-    const status = (name: string) => stacks.find(s => s.name === name)?.docStatus;
+    const status = (name: string) =>
+      stacks.find(s => s.name === name)?.docStatus;
     expect(stacks.filter(s => s.docStatus === 'complete')).toHaveLength(7);
     expect(status('integration-stack')).toBe('incomplete');
-    expect(stacks.find(s => s.name === 'integration-stack')?.userFeatures).toEqual([]);
+    expect(
+      stacks.find(s => s.name === 'integration-stack')?.userFeatures,
+    ).toEqual([]);
     expect(stacks.filter(s => s.docStatus === 'missing')).toHaveLength(13);
-    expect(stacks.filter(s => s.priority === 'critical').map(s => s.name).sort()).toEqual([
+    expect(
+      stacks
+        .filter(s => s.priority === 'critical')
+        .map(s => s.name)
+        .sort(),
+    ).toEqual([
       'compliance-stack',
       'integration-stack',
       'observability-stack',
@@ -81,7 +96,9 @@ describe('catalog content', () => {
             .split('/')
             .reduce((v: any, k: string) => v?.[k], doc);
           if (target === undefined) {
-            throw new Error(`${api.metadata.name}: $ref ${node.$ref} points nowhere`);
+            throw new Error(
+              `${api.metadata.name}: $ref ${node.$ref} points nowhere`,
+            );
           }
           return deref(target);
         }
@@ -92,14 +109,23 @@ describe('catalog content', () => {
         expect(route).toMatch(/^\/v1\//);
         for (const operation of Object.values<any>(methods)) {
           if (!operation?.responses) continue;
-          for (const [code, response] of Object.entries<any>(operation.responses)) {
-            const schema = deref(deref(response).content?.['application/json']?.schema);
+          for (const [code, response] of Object.entries<any>(
+            operation.responses,
+          )) {
+            const schema = deref(
+              deref(response).content?.['application/json']?.schema,
+            );
             const where = `${stringifyEntityRef(api)} ${route} ${code}`;
             const required: string[] = [
               ...(schema?.required ?? []),
-              ...(schema?.allOf ?? []).flatMap((s: any) => deref(s).required ?? []),
+              ...(schema?.allOf ?? []).flatMap(
+                (s: any) => deref(s).required ?? [],
+              ),
             ];
-            expect({ where, degradedRequired: required.includes('degraded') }).toEqual({
+            expect({
+              where,
+              degradedRequired: required.includes('degraded'),
+            }).toEqual({
               where,
               degradedRequired: true,
             });
@@ -150,11 +176,19 @@ describe('catalog content', () => {
           '  lifecycle: production',
         ].join('\n'),
       );
-      const { problems } = await checkCatalogTree(dir, { registeredFiles: [file] });
+      const { problems } = await checkCatalogTree(dir, {
+        registeredFiles: [file],
+      });
       const text = formatProblems(problems);
-      expect(text).toContain('bad.yaml System:broken-stack stackportal.io/layer: "L9" is not allowed');
-      expect(text).toContain('bad.yaml System:broken-stack spec.owner: points to group:default/team-nobody');
-      expect(text).toContain('bad.yaml System:broken-stack spec.domain: points to domain:default/nowhere');
+      expect(text).toContain(
+        'bad.yaml System:broken-stack stackportal.io/layer: "L9" is not allowed',
+      );
+      expect(text).toContain(
+        'bad.yaml System:broken-stack spec.owner: points to group:default/team-nobody',
+      );
+      expect(text).toContain(
+        'bad.yaml System:broken-stack spec.domain: points to domain:default/nowhere',
+      );
       expect(text).toContain('bad.yaml Component:Not_Valid!');
     });
 
@@ -164,7 +198,9 @@ describe('catalog content', () => {
         'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: g\nspec:\n  type: team\n  children: []\n',
       );
       const { problems } = await checkCatalogTree(dir, { registeredFiles: [] });
-      expect(formatProblems(problems)).toContain('orphan.yaml: no location registers this file');
+      expect(formatProblems(problems)).toContain(
+        'orphan.yaml: no location registers this file',
+      );
     });
   });
 });

@@ -3,12 +3,15 @@ import path from 'node:path';
 import { parse } from 'yaml';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
-const config = parse(fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'));
+const config = parse(
+  fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+);
 
 type Rule = { allow: string[] };
 type Location = { type: string; target: string; rules?: Rule[] };
 
-const allowed = (rules: Rule[] | undefined) => (rules ?? []).flatMap(r => r.allow);
+const allowed = (rules: Rule[] | undefined) =>
+  (rules ?? []).flatMap(r => r.allow);
 
 describe('catalog rules (Backstage threat model)', () => {
   it('never lets an arbitrary location register User, Group or Template entities', () => {

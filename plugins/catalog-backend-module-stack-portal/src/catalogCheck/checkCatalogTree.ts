@@ -21,7 +21,10 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { STACK_LABELS, validateStackPortalFields } from '@internal/backstage-plugin-stacks-common';
+import {
+  STACK_LABELS,
+  validateStackPortalFields,
+} from '@internal/backstage-plugin-stacks-common';
 
 export interface CatalogProblem {
   file: string;
@@ -72,7 +75,10 @@ const RELATION_FIELDS: Array<[string, string]> = [
 function get(entity: Entity, dotted: string): unknown {
   return dotted
     .split('.')
-    .reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], entity);
+    .reduce<unknown>(
+      (v, key) => (v as Record<string, unknown> | undefined)?.[key],
+      entity,
+    );
 }
 
 function listYaml(dir: string): string[] {
@@ -90,19 +96,29 @@ function resolvePlaceholders(
   problems: CatalogProblem[],
   shownAs: string,
 ): unknown {
-  if (Array.isArray(value)) return value.map(v => resolvePlaceholders(v, file, problems, shownAs));
+  if (Array.isArray(value))
+    return value.map(v => resolvePlaceholders(v, file, problems, shownAs));
   if (value && typeof value === 'object') {
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === '$text') {
-      const target = path.resolve(path.dirname(file), String((value as { $text: unknown }).$text));
+      const target = path.resolve(
+        path.dirname(file),
+        String((value as { $text: unknown }).$text),
+      );
       if (!fs.existsSync(target)) {
-        problems.push({ file: shownAs, message: `$text target ${target} does not exist` });
+        problems.push({
+          file: shownAs,
+          message: `$text target ${target} does not exist`,
+        });
         return '';
       }
       return fs.readFileSync(target, 'utf8');
     }
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolvePlaceholders(v, file, problems, shownAs)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        resolvePlaceholders(v, file, problems, shownAs),
+      ]),
     );
   }
   return value;
@@ -127,12 +143,20 @@ export async function checkCatalogTree(
     const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
     for (const doc of docs) {
       if (doc.errors.length) {
-        problems.push({ file: rel(file), message: `YAML: ${doc.errors[0].message}` });
+        problems.push({
+          file: rel(file),
+          message: `YAML: ${doc.errors[0].message}`,
+        });
         continue;
       }
       const raw = doc.toJS();
       if (!raw || typeof raw !== 'object' || !('kind' in raw)) continue;
-      const data = resolvePlaceholders(raw, file, problems, rel(file)) as Entity;
+      const data = resolvePlaceholders(
+        raw,
+        file,
+        problems,
+        rel(file),
+      ) as Entity;
       const name = `${data.kind}:${data.metadata?.name ?? '?'}`;
       try {
         const entity = (await policies.enforce(data)) ?? data;
@@ -141,14 +165,28 @@ export async function checkCatalogTree(
           if (await validator.check(entity)) known = true;
         }
         if (!known) {
-          problems.push({ file: rel(file), entity: name, field: 'kind', message: `unknown kind ${entity.kind}` });
+          problems.push({
+            file: rel(file),
+            entity: name,
+            field: 'kind',
+            message: `unknown kind ${entity.kind}`,
+          });
         }
         for (const p of validateStackPortalFields(entity)) {
-          problems.push({ file: rel(file), entity: name, field: p.field, message: p.message });
+          problems.push({
+            file: rel(file),
+            entity: name,
+            field: p.field,
+            message: p.message,
+          });
         }
         entities.push({ file, entity });
       } catch (e) {
-        problems.push({ file: rel(file), entity: name, message: (e as Error).message });
+        problems.push({
+          file: rel(file),
+          entity: name,
+          message: (e as Error).message,
+        });
       }
     }
   }
@@ -157,10 +195,16 @@ export async function checkCatalogTree(
   const registered = new Set(options.registeredFiles.map(f => path.resolve(f)));
   for (const { entity, file } of entities) {
     if (entity.kind === 'Location') {
-      for (const target of (entity.spec?.targets as string[] | undefined) ?? []) {
+      for (const target of (entity.spec?.targets as string[] | undefined) ??
+        []) {
         const resolved = path.resolve(path.dirname(file), target);
         if (!fs.existsSync(resolved)) {
-          problems.push({ file: rel(file), entity: `Location:${entity.metadata.name}`, field: 'spec.targets', message: `${target} does not exist` });
+          problems.push({
+            file: rel(file),
+            entity: `Location:${entity.metadata.name}`,
+            field: 'spec.targets',
+            message: `${target} does not exist`,
+          });
         }
         registered.add(resolved);
       }
@@ -168,24 +212,43 @@ export async function checkCatalogTree(
   }
   for (const file of new Set(entities.map(e => e.file))) {
     if (!registered.has(path.resolve(file))) {
-      problems.push({ file: rel(file), message: 'no location registers this file, so its entities never load' });
+      problems.push({
+        file: rel(file),
+        message: 'no location registers this file, so its entities never load',
+      });
     }
   }
 
   // Every relation must point at an entity that exists.
-  const refs = new Set(entities.map(({ entity }) => stringifyEntityRef(entity)));
+  const refs = new Set(
+    entities.map(({ entity }) => stringifyEntityRef(entity)),
+  );
   for (const { entity, file } of entities) {
     const name = `${entity.kind}:${entity.metadata.name}`;
-    const fields: Array<[string, unknown, string]> = RELATION_FIELDS.map(([f, kind]) => [f, get(entity, f), kind]);
-    fields.push([`metadata.labels.${STACK_LABELS.stack}`, entity.metadata.labels?.[STACK_LABELS.stack], 'system']);
+    const fields: Array<[string, unknown, string]> = RELATION_FIELDS.map(
+      ([f, kind]) => [f, get(entity, f), kind],
+    );
+    fields.push([
+      `metadata.labels.${STACK_LABELS.stack}`,
+      entity.metadata.labels?.[STACK_LABELS.stack],
+      'system',
+    ]);
     for (const [field, value, defaultKind] of fields) {
       for (const target of ([] as unknown[]).concat(value ?? [])) {
         if (typeof target !== 'string') continue;
         const ref = stringifyEntityRef(
-          parseEntityRef(target, { defaultKind, defaultNamespace: entity.metadata.namespace ?? 'default' }),
+          parseEntityRef(target, {
+            defaultKind,
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
         );
         if (!refs.has(ref)) {
-          problems.push({ file: rel(file), entity: name, field, message: `points to ${ref}, which no catalog file defines` });
+          problems.push({
+            file: rel(file),
+            entity: name,
+            field,
+            message: `points to ${ref}, which no catalog file defines`,
+          });
         }
       }
     }
@@ -196,6 +259,11 @@ export async function checkCatalogTree(
 /** One line per problem: file, entity, field and what is wrong. */
 export function formatProblems(problems: CatalogProblem[]): string {
   return problems
-    .map(p => `${p.file}${p.entity ? ` ${p.entity}` : ''}${p.field ? ` ${p.field}` : ''}: ${p.message}`)
+    .map(
+      p =>
+        `${p.file}${p.entity ? ` ${p.entity}` : ''}${
+          p.field ? ` ${p.field}` : ''
+        }: ${p.message}`,
+    )
     .join('\n');
 }

@@ -20,10 +20,15 @@ const ADMINS = [ADMIN, ADMIN2];
 /** Who holds what, as the role policy decides it from group membership. */
 export const permissions = mockServices.permissions.mock({
   authorize: async (requests, options) => {
-    const who = (options.credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
+    const who =
+      (options.credentials.principal as { userEntityRef?: string })
+        .userEntityRef ?? '';
     return requests.map(r => {
       const name = (r as { permission: { name: string } }).permission.name;
-      const allow = name === 'feature-flags.flag.read' ? Boolean(who) : ADMINS.includes(who);
+      const allow =
+        name === 'feature-flags.flag.read'
+          ? Boolean(who)
+          : ADMINS.includes(who);
       return { result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     });
   },
@@ -37,20 +42,34 @@ export const userInfo = createServiceFactory({
     async getUserInfo(credentials: any) {
       const ref = credentials.principal.userEntityRef as string;
       const groups: Record<string, string[]> = {
-        [ADMIN]: ['group:default/platform-admins', 'group:default/team-platform'],
-        [ADMIN2]: ['group:default/platform-admins', 'group:default/team-platform'],
+        [ADMIN]: [
+          'group:default/platform-admins',
+          'group:default/team-platform',
+        ],
+        [ADMIN2]: [
+          'group:default/platform-admins',
+          'group:default/team-platform',
+        ],
         [ENGINEER]: ['group:default/team-identity'],
         [OWNER]: ['group:default/team-ai'],
       };
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(groups[ref] ?? [])] };
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+      };
     },
   }),
 });
 
 /** The StackPro entities of the repository's own catalog. */
 export function stackproEntities(): Entity[] {
-  const file = resolvePackagePath('@internal/backstage-plugin-feature-flags-backend', '../../catalog/stackpro/catalog-info.yaml');
-  return parseAllDocuments(readFileSync(file, 'utf8')).map(d => d.toJS() as Entity);
+  const file = resolvePackagePath(
+    '@internal/backstage-plugin-feature-flags-backend',
+    '../../catalog/stackpro/catalog-info.yaml',
+  );
+  return parseAllDocuments(readFileSync(file, 'utf8')).map(
+    d => d.toJS() as Entity,
+  );
 }
 
 /** Records what the plugin would send to Backstage's notifications backend. */
@@ -59,7 +78,9 @@ export function notificationsRecorder() {
   const factory = createServiceFactory({
     service: notificationService,
     deps: {},
-    factory: () => ({ send: async (n: NotificationSendOptions) => void sent.push(n) }),
+    factory: () => ({
+      send: async (n: NotificationSendOptions) => void sent.push(n),
+    }),
   });
   return { sent, factory };
 }

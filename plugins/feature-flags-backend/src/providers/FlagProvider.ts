@@ -1,10 +1,11 @@
 import type {
-  Constraint,
   Flag,
   FlagType,
   Freshness,
   Project,
   Strategy,
+  StrategyInput,
+  Variant,
 } from '@internal/backstage-plugin-feature-flags-common';
 
 /** A flag as a provider knows it: without the portal's own annotations (last change, entities). */
@@ -39,14 +40,7 @@ export interface CreateFlagInput {
   tags: Array<{ type: string; value: string }>;
 }
 
-/** A strategy's editable part: rollout and constraints. */
-export interface StrategyInput {
-  name?: string;
-  title?: string;
-  disabled?: boolean;
-  parameters: Record<string, string>;
-  constraints: Constraint[];
-}
+export type { StrategyInput };
 
 /** The person a change is made for; providers write it where their API lets them. */
 export interface Actor {
@@ -65,7 +59,11 @@ export interface FlagProvider {
    * refresh may start in the background, unless `refresh` is false); for
    * lookups that the write itself re-checks at the source, and for previews.
    */
-  snapshot(options?: { fresh?: boolean; stale?: boolean; refresh?: boolean }): Promise<FlagSnapshot>;
+  snapshot(options?: {
+    fresh?: boolean;
+    stale?: boolean;
+    refresh?: boolean;
+  }): Promise<FlagSnapshot>;
   /**
    * Sets a flag's state in an environment; false when it already was in that
    * state (as far as the provider knew: Unleash's copy may be behind a change
@@ -75,5 +73,16 @@ export interface FlagProvider {
   createFlag(input: CreateFlagInput, actor: Actor): Promise<void>;
   archiveFlag(ref: FlagRef, actor: Actor): Promise<void>;
   /** Replaces a strategy's parameters and constraints; `strategyId` undefined adds one. */
-  saveStrategy(ref: FlagEnvRef, strategyId: string | undefined, input: StrategyInput, actor: Actor): Promise<Strategy>;
+  saveStrategy(
+    ref: FlagEnvRef,
+    strategyId: string | undefined,
+    input: StrategyInput,
+    actor: Actor,
+  ): Promise<Strategy>;
+  /** Replaces the variants of a flag in an environment (Unleash's environment variants). */
+  setVariants(
+    ref: FlagEnvRef,
+    variants: Variant[],
+    actor: Actor,
+  ): Promise<Variant[]>;
 }

@@ -1,5 +1,8 @@
 import { NotFoundError } from '@backstage/errors';
-import type { Strategy } from '@internal/backstage-plugin-feature-flags-common';
+import type {
+  Strategy,
+  Variant,
+} from '@internal/backstage-plugin-feature-flags-common';
 import { randomUUID } from 'node:crypto';
 import { DatabaseFeatureFlagStore } from '../service/DatabaseFeatureFlagStore';
 import type {
@@ -19,7 +22,11 @@ export function defaultRollout(flag: string, rollout = 100): Strategy {
     id: randomUUID(),
     name: 'flexibleRollout',
     disabled: false,
-    parameters: { rollout: String(rollout), stickiness: 'default', groupId: flag },
+    parameters: {
+      rollout: String(rollout),
+      stickiness: 'default',
+      groupId: flag,
+    },
     constraints: [],
     variants: [],
   };
@@ -51,7 +58,10 @@ export class LocalFlagProvider implements FlagProvider {
   }) {
     return new LocalFlagProvider(
       options.store,
-      options.environments.map(name => ({ name, type: name === 'production' ? 'production' : 'development' })),
+      options.environments.map(name => ({
+        name,
+        type: name === 'production' ? 'production' : 'development',
+      })),
       options.defaultProject ?? 'default',
       options.seed,
     );
@@ -63,7 +73,9 @@ export class LocalFlagProvider implements FlagProvider {
   private checkEnvironment(environment: string) {
     if (!this.environments.some(e => e.name === environment)) {
       throw new NotFoundError(
-        `Environment ${environment} not found; the environments are ${this.environments.map(e => e.name).join(', ')}`,
+        `Environment ${environment} not found; the environments are ${this.environments
+          .map(e => e.name)
+          .join(', ')}`,
       );
     }
   }
@@ -79,7 +91,9 @@ export class LocalFlagProvider implements FlagProvider {
         });
       await this.seeding;
     }
-    const flags = await this.store.listFlags(this.environments.map(e => e.name));
+    const flags = await this.store.listFlags(
+      this.environments.map(e => e.name),
+    );
     const projectIds = new Set([this.project, ...flags.map(f => f.project)]);
     return {
       provider: 'local',
@@ -93,17 +107,35 @@ export class LocalFlagProvider implements FlagProvider {
 
   private async checkFlag(ref: FlagRef) {
     if (!(await this.store.flagExists(ref.project, ref.flag))) {
-      throw new NotFoundError(`Flag ${ref.flag} not found in project ${ref.project}`);
+      throw new NotFoundError(
+        `Flag ${ref.flag} not found in project ${ref.project}`,
+      );
     }
   }
 
-  async setEnabled(ref: FlagEnvRef, enabled: boolean, _actor: Actor): Promise<boolean> {
+  async setEnabled(
+    ref: FlagEnvRef,
+    enabled: boolean,
+    _actor: Actor,
+  ): Promise<boolean> {
     this.checkEnvironment(ref.environment);
     await this.checkFlag(ref);
-    const changed = await this.store.setEnabled(ref.project, ref.flag, ref.environment, enabled);
+    const changed = await this.store.setEnabled(
+      ref.project,
+      ref.flag,
+      ref.environment,
+      enabled,
+    );
     // as Unleash does: a flag switched on without a strategy gets the default rollout
-    if (changed && enabled && (await this.store.getStrategies(ref.project, ref.flag, ref.environment)).length === 0) {
-      await this.store.setStrategies(ref.project, ref.flag, ref.environment, [defaultRollout(ref.flag)]);
+    if (
+      changed &&
+      enabled &&
+      (await this.store.getStrategies(ref.project, ref.flag, ref.environment))
+        .length === 0
+    ) {
+      await this.store.setStrategies(ref.project, ref.flag, ref.environment, [
+        defaultRollout(ref.flag),
+      ]);
     }
     return changed;
   }
@@ -138,7 +170,11 @@ export class LocalFlagProvider implements FlagProvider {
   ): Promise<Strategy> {
     this.checkEnvironment(ref.environment);
     await this.checkFlag(ref);
-    const strategies = await this.store.getStrategies(ref.project, ref.flag, ref.environment);
+    const strategies = await this.store.getStrategies(
+      ref.project,
+      ref.flag,
+      ref.environment,
+    );
     let saved: Strategy;
     if (strategyId === undefined) {
       saved = {
@@ -154,7 +190,9 @@ export class LocalFlagProvider implements FlagProvider {
     } else {
       const index = strategies.findIndex(s => s.id === strategyId);
       if (index < 0) {
-        throw new NotFoundError(`Strategy ${strategyId} not found on ${ref.flag} in ${ref.environment}`);
+        throw new NotFoundError(
+          `Strategy ${strategyId} not found on ${ref.flag} in ${ref.environment}`,
+        );
       }
       saved = {
         ...strategies[index],
@@ -165,7 +203,24 @@ export class LocalFlagProvider implements FlagProvider {
       };
       strategies[index] = saved;
     }
-    await this.store.setStrategies(ref.project, ref.flag, ref.environment, strategies);
+    await this.store.setStrategies(
+      ref.project,
+      ref.flag,
+      ref.environment,
+      strategies,
+    );
     return saved;
+  }
+
+  async setVariants(ref: FlagEnvRef, variants: Variant[]): Promise<Variant[]> {
+    this.checkEnvironment(ref.environment);
+    await this.checkFlag(ref);
+    await this.store.setVariants(
+      ref.project,
+      ref.flag,
+      ref.environment,
+      variants,
+    );
+    return variants;
   }
 }

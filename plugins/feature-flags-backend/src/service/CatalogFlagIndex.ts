@@ -1,9 +1,16 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { FlagOwnerEntity } from '@internal/backstage-plugin-feature-flags-common';
-import { STACK_ANNOTATIONS, STACK_LABELS } from '@internal/backstage-plugin-stacks-common';
+import {
+  STACK_ANNOTATIONS,
+  STACK_LABELS,
+} from '@internal/backstage-plugin-stacks-common';
 
 /** A catalog entity that names flags through its annotations. */
 export interface FlaggedEntity extends FlagOwnerEntity {
@@ -22,23 +29,33 @@ const FIELDS = [
   'spec.type',
 ];
 
-export function readFlaggedEntity(entity: Entity, defaultProject: string): FlaggedEntity | undefined {
+export function readFlaggedEntity(
+  entity: Entity,
+  defaultProject: string,
+): FlaggedEntity | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const flags = (annotations[STACK_ANNOTATIONS.unleashFlags] ?? '')
     .split(/[,\s]+/)
     .map(f => f.trim())
     .filter(Boolean);
   if (!flags.length) return undefined;
-  const owner = typeof entity.spec?.owner === 'string'
-    ? stringifyEntityRef(parseEntityRef(entity.spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }))
-    : undefined;
+  const owner =
+    typeof entity.spec?.owner === 'string'
+      ? stringifyEntityRef(
+          parseEntityRef(entity.spec.owner, {
+            defaultKind: 'group',
+            defaultNamespace: 'default',
+          }),
+        )
+      : undefined;
   return {
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title,
     owner,
     stack: entity.metadata.labels?.[STACK_LABELS.stack],
     type: typeof entity.spec?.type === 'string' ? entity.spec.type : undefined,
-    project: annotations[STACK_ANNOTATIONS.unleashProject]?.trim() || defaultProject,
+    project:
+      annotations[STACK_ANNOTATIONS.unleashProject]?.trim() || defaultProject,
     flags,
   };
 }
@@ -58,22 +75,45 @@ export class CatalogFlagIndex {
     private readonly defaultProject: string,
   ) {}
 
-  static create(options: { catalog: CatalogService; auth: AuthService; logger: LoggerService; defaultProject: string }) {
-    return new CatalogFlagIndex(options.catalog, options.auth, options.logger, options.defaultProject);
+  static create(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+    defaultProject: string;
+  }) {
+    return new CatalogFlagIndex(
+      options.catalog,
+      options.auth,
+      options.logger,
+      options.defaultProject,
+    );
   }
 
   async entities(options?: { fresh?: boolean }): Promise<FlaggedEntity[]> {
-    if (!options?.fresh && this.cached && Date.now() - this.cached.at < 60_000) return this.cached.entities;
+    if (!options?.fresh && this.cached && Date.now() - this.cached.at < 60_000)
+      return this.cached.entities;
     try {
       const { items } = await this.catalog.getEntities(
-        { filter: { [`metadata.annotations.${STACK_ANNOTATIONS.unleashFlags}`]: CATALOG_FILTER_EXISTS }, fields: FIELDS },
+        {
+          filter: {
+            [`metadata.annotations.${STACK_ANNOTATIONS.unleashFlags}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          fields: FIELDS,
+        },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
-      const entities = items.flatMap(e => readFlaggedEntity(e, this.defaultProject) ?? []);
+      const entities = items.flatMap(
+        e => readFlaggedEntity(e, this.defaultProject) ?? [],
+      );
       this.cached = { at: Date.now(), entities };
       return entities;
     } catch (error) {
-      this.logger.warn(`Could not read flag annotations from the catalog: ${(error as Error).message}`);
+      this.logger.warn(
+        `Could not read flag annotations from the catalog: ${
+          (error as Error).message
+        }`,
+      );
       return this.cached?.entities ?? [];
     }
   }

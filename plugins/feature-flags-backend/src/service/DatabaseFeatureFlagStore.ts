@@ -1,11 +1,17 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
+  ChangeDiffEntry,
+  ChangeKind,
   ChangeRequest,
   ChangeRequestStatus,
   FlagChange,
   FlagEnvironment,
   FlagTag,
+  ProposedChange,
   Strategy,
   Variant,
 } from '@internal/backstage-plugin-feature-flags-common';
@@ -13,7 +19,10 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { ProviderFlag } from '../providers/FlagProvider';
 
-const migrationsDir = resolvePackagePath('@internal/backstage-plugin-feature-flags-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-feature-flags-backend',
+  'migrations',
+);
 
 interface FlagRow {
   project: string;
@@ -53,17 +62,51 @@ interface ChangeRequestRow {
   decision_comment: string | null;
   error: string | null;
   pending_key: string | null;
+  kind: string;
+  change: string | null;
+  diff: string | null;
+  summary: string | null;
+  fingerprint: string | null;
+}
+
+/** A change request with the fingerprint of the state it was asked against (undefined for requests from before fingerprints). */
+export interface StoredChangeRequest extends ChangeRequest {
+  fingerprint?: string;
+}
+
+export interface NewChangeRequest {
+  project: string;
+  flag: string;
+  environment: string;
+  change: ProposedChange;
+  diff: ChangeDiffEntry[];
+  summary: string;
+  fingerprint: string;
+  reason: string;
+  requestedBy: string;
 }
 
 const now = () => new Date().toISOString();
 
-function toChangeRequest(row: ChangeRequestRow): ChangeRequest {
+function toChangeRequest(row: ChangeRequestRow): StoredChangeRequest {
+  const enabled = Boolean(row.enabled);
+  const onOff = enabled ? 'on' : 'off';
+  // requests from before kinds were stored are toggles
+  const change = row.change
+    ? (JSON.parse(row.change) as ProposedChange)
+    : { kind: 'toggle' as const, enabled };
   return {
     id: row.id,
     project: row.project,
     flag: row.flag,
     environment: row.environment,
-    enabled: Boolean(row.enabled),
+    kind: (row.kind as ChangeKind) ?? 'toggle',
+    change,
+    diff: row.diff
+      ? (JSON.parse(row.diff) as ChangeDiffEntry[])
+      : [{ field: 'enabled', before: enabled ? 'off' : 'on', after: onOff }],
+    summary: row.summary ?? `${row.flag} ${onOff} in ${row.environment}`,
+    ...(change.kind === 'toggle' ? { enabled: change.enabled } : {}),
     reason: row.reason,
     status: row.status as ChangeRequestStatus,
     requestedBy: row.requested_by,
@@ -72,7 +115,14 @@ function toChangeRequest(row: ChangeRequestRow): ChangeRequest {
     decidedAt: row.decided_at ?? undefined,
     decisionComment: row.decision_comment ?? undefined,
     error: row.error ?? undefined,
+    fingerprint: row.fingerprint ?? undefined,
   };
+}
+
+/** The public shape: the fingerprint stays on the server. */
+export function withoutFingerprint(cr: StoredChangeRequest): ChangeRequest {
+  const { fingerprint: _f, ...rest } = cr;
+  return rest;
 }
 
 /**
@@ -82,10 +132,15 @@ function toChangeRequest(row: ChangeRequestRow): ChangeRequest {
 export class DatabaseFeatureFlagStore {
   private constructor(private readonly db: Knex) {}
 
-  static async create(options: { database: DatabaseService }): Promise<DatabaseFeatureFlagStore> {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseFeatureFlagStore> {
     const db = await options.database.getClient();
     if (!options.database.migrations?.skip) {
-      await db.migrate.latest({ directory: migrationsDir, tableName: 'feature_flags_migrations' });
+      await db.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'feature_flags_migrations',
+      });
     }
     return new DatabaseFeatureFlagStore(db);
   }
@@ -94,7 +149,9 @@ export class DatabaseFeatureFlagStore {
 
   async listFlags(environments: string[]): Promise<ProviderFlag[]> {
     const [flags, envs] = await Promise.all([
-      this.db<FlagRow>('feature_flags').whereNull('archived_at').orderBy(['project', 'name']),
+      this.db<FlagRow>('feature_flags')
+        .whereNull('archived_at')
+        .orderBy(['project', 'name']),
       this.db<EnvRow>('feature_flag_environments').select(),
     ]);
     const byFlag = new Map<string, EnvRow[]>();
@@ -104,10 +161,20 @@ export class DatabaseFeatureFlagStore {
       list.push(env);
       byFlag.set(key, list);
     }
-    return flags.map(row => this.toFlag(row, byFlag.get(`${row.project}\u0000${row.name}`) ?? [], environments));
+    return flags.map(row =>
+      this.toFlag(
+        row,
+        byFlag.get(`${row.project}\u0000${row.name}`) ?? [],
+        environments,
+      ),
+    );
   }
 
-  private toFlag(row: FlagRow, envRows: EnvRow[], environments: string[]): ProviderFlag {
+  private toFlag(
+    row: FlagRow,
+    envRows: EnvRow[],
+    environments: string[],
+  ): ProviderFlag {
     const envs: FlagEnvironment[] = environments.map(name => {
       const env = envRows.find(e => e.environment === name);
       return {
@@ -130,7 +197,10 @@ export class DatabaseFeatureFlagStore {
   }
 
   async flagExists(project: string, name: string): Promise<boolean> {
-    const row = await this.db<FlagRow>('feature_flags').where({ project, name }).whereNull('archived_at').first();
+    const row = await this.db<FlagRow>('feature_flags')
+      .where({ project, name })
+      .whereNull('archived_at')
+      .first();
     return Boolean(row);
   }
 
@@ -144,7 +214,9 @@ export class DatabaseFeatureFlagStore {
     options: { createdBy?: string; ifMissing?: boolean },
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const existing = await tx<FlagRow>('feature_flags').where({ project: flag.project, name: flag.name }).first();
+      const existing = await tx<FlagRow>('feature_flags')
+        .where({ project: flag.project, name: flag.name })
+        .first();
       if (existing) {
         if (options.ifMissing) return false;
         throw new ConflictError(
@@ -185,13 +257,21 @@ export class DatabaseFeatureFlagStore {
       .where({ project, name })
       .whereNull('archived_at')
       .update({ archived_at: now() });
-    if (!count) throw new NotFoundError(`Flag ${name} not found in project ${project}`);
+    if (!count)
+      throw new NotFoundError(`Flag ${name} not found in project ${project}`);
   }
 
   /** Sets the state; false when it already was (a double click changes nothing twice). */
-  async setEnabled(project: string, flag: string, environment: string, enabled: boolean): Promise<boolean> {
+  async setEnabled(
+    project: string,
+    flag: string,
+    environment: string,
+    enabled: boolean,
+  ): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const row = await tx<EnvRow>('feature_flag_environments').where({ project, flag, environment }).first();
+      const row = await tx<EnvRow>('feature_flag_environments')
+        .where({ project, flag, environment })
+        .first();
       if (!row) {
         await tx('feature_flag_environments').insert({
           project,
@@ -204,17 +284,30 @@ export class DatabaseFeatureFlagStore {
         return enabled;
       }
       if (Boolean(row.enabled) === enabled) return false;
-      await tx('feature_flag_environments').where({ project, flag, environment }).update({ enabled });
+      await tx('feature_flag_environments')
+        .where({ project, flag, environment })
+        .update({ enabled });
       return true;
     });
   }
 
-  async getStrategies(project: string, flag: string, environment: string): Promise<Strategy[]> {
-    const row = await this.db<EnvRow>('feature_flag_environments').where({ project, flag, environment }).first();
+  async getStrategies(
+    project: string,
+    flag: string,
+    environment: string,
+  ): Promise<Strategy[]> {
+    const row = await this.db<EnvRow>('feature_flag_environments')
+      .where({ project, flag, environment })
+      .first();
     return row ? (JSON.parse(row.strategies) as Strategy[]) : [];
   }
 
-  async setStrategies(project: string, flag: string, environment: string, strategies: Strategy[]): Promise<void> {
+  async setStrategies(
+    project: string,
+    flag: string,
+    environment: string,
+    strategies: Strategy[],
+  ): Promise<void> {
     const count = await this.db('feature_flag_environments')
       .where({ project, flag, environment })
       .update({ strategies: JSON.stringify(strategies) });
@@ -230,9 +323,33 @@ export class DatabaseFeatureFlagStore {
     }
   }
 
+  async setVariants(
+    project: string,
+    flag: string,
+    environment: string,
+    variants: Variant[],
+  ): Promise<void> {
+    const count = await this.db('feature_flag_environments')
+      .where({ project, flag, environment })
+      .update({ variants: JSON.stringify(variants) });
+    if (!count) {
+      await this.db('feature_flag_environments').insert({
+        project,
+        flag,
+        environment,
+        enabled: false,
+        strategies: JSON.stringify([]),
+        variants: JSON.stringify(variants),
+      });
+    }
+  }
+
   // ---- who changed what, through the portal ----
 
-  async recordChange(provider: string, change: Omit<FlagChange, 'at'> & { at?: string }): Promise<void> {
+  async recordChange(
+    provider: string,
+    change: Omit<FlagChange, 'at'> & { at?: string },
+  ): Promise<void> {
     await this.db('feature_flag_changes').insert({
       provider,
       project: change.project,
@@ -274,8 +391,8 @@ export class DatabaseFeatureFlagStore {
 
   async createChangeRequest(
     provider: string,
-    input: { project: string; flag: string; environment: string; enabled: boolean; reason: string; requestedBy: string },
-  ): Promise<ChangeRequest> {
+    input: NewChangeRequest,
+  ): Promise<StoredChangeRequest> {
     const pendingKey = `${provider}/${input.project}/${input.flag}/${input.environment}`;
     const row: ChangeRequestRow = {
       id: randomUUID(),
@@ -283,7 +400,7 @@ export class DatabaseFeatureFlagStore {
       project: input.project,
       flag: input.flag,
       environment: input.environment,
-      enabled: input.enabled,
+      enabled: input.change.kind === 'toggle' ? input.change.enabled : false,
       reason: input.reason,
       status: 'pending',
       requested_by: input.requestedBy,
@@ -293,16 +410,27 @@ export class DatabaseFeatureFlagStore {
       decision_comment: null,
       error: null,
       pending_key: pendingKey,
+      kind: input.change.kind,
+      change: JSON.stringify(input.change),
+      diff: JSON.stringify(input.diff),
+      summary: input.summary,
+      fingerprint: input.fingerprint,
     };
     try {
       await this.db('feature_flag_change_requests').insert(row);
     } catch (error) {
-      const pending = await this.db<ChangeRequestRow>('feature_flag_change_requests')
+      const pending = await this.db<ChangeRequestRow>(
+        'feature_flag_change_requests',
+      )
         .where({ pending_key: pendingKey })
         .first();
       if (pending) {
         throw new ConflictError(
-          `A change request for ${input.flag} in ${input.environment} is already pending (by ${pending.requested_by}); approve, reject or cancel it first`,
+          `A change request for ${input.flag} in ${
+            input.environment
+          } is already pending (${pending.summary ?? pending.kind}, by ${
+            pending.requested_by
+          }); approve, reject or cancel it first`,
         );
       }
       throw error;
@@ -310,15 +438,27 @@ export class DatabaseFeatureFlagStore {
     return toChangeRequest(row);
   }
 
-  async listChangeRequests(provider: string, filter: { status?: ChangeRequestStatus; limit?: number } = {}) {
-    let query = this.db<ChangeRequestRow>('feature_flag_change_requests').where({ provider });
+  async listChangeRequests(
+    provider: string,
+    filter: { status?: ChangeRequestStatus; limit?: number } = {},
+  ) {
+    let query = this.db<ChangeRequestRow>('feature_flag_change_requests').where(
+      { provider },
+    );
     if (filter.status) query = query.where({ status: filter.status });
-    const rows = await query.orderBy('requested_at', 'desc').limit(filter.limit ?? 200);
-    return rows.map(toChangeRequest);
+    const rows = await query
+      .orderBy('requested_at', 'desc')
+      .limit(filter.limit ?? 200);
+    return rows.map(row => withoutFingerprint(toChangeRequest(row)));
   }
 
-  async getChangeRequest(provider: string, id: string): Promise<ChangeRequest> {
-    const row = await this.db<ChangeRequestRow>('feature_flag_change_requests').where({ provider, id }).first();
+  async getChangeRequest(
+    provider: string,
+    id: string,
+  ): Promise<StoredChangeRequest> {
+    const row = await this.db<ChangeRequestRow>('feature_flag_change_requests')
+      .where({ provider, id })
+      .first();
     if (!row) throw new NotFoundError(`Change request ${id} not found`);
     return toChangeRequest(row);
   }
@@ -330,7 +470,12 @@ export class DatabaseFeatureFlagStore {
   async decide(
     provider: string,
     id: string,
-    decision: { status: Exclude<ChangeRequestStatus, 'pending'>; by: string; comment?: string; error?: string },
+    decision: {
+      status: Exclude<ChangeRequestStatus, 'pending'>;
+      by: string;
+      comment?: string;
+      error?: string;
+    },
   ): Promise<ChangeRequest> {
     const count = await this.db('feature_flag_change_requests')
       .where({ provider, id, status: 'pending' })
@@ -342,9 +487,15 @@ export class DatabaseFeatureFlagStore {
         error: decision.error ?? null,
         pending_key: null,
       });
-    const current = await this.getChangeRequest(provider, id);
+    const current = withoutFingerprint(
+      await this.getChangeRequest(provider, id),
+    );
     if (!count) {
-      throw new ConflictError(`Change request ${id} is already ${current.status}${current.decidedBy ? ` (by ${current.decidedBy})` : ''}`);
+      throw new ConflictError(
+        `Change request ${id} is already ${current.status}${
+          current.decidedBy ? ` (by ${current.decidedBy})` : ''
+        }`,
+      );
     }
     return current;
   }
@@ -364,10 +515,41 @@ export class DatabaseFeatureFlagStore {
       .update({ status: 'pending', decided_by: null, error });
   }
 
-  async finish(provider: string, id: string, by: string, comment?: string): Promise<ChangeRequest> {
+  /** A claimed request whose flag changed since it was asked for: closed, to be asked for again. */
+  async markStale(
+    provider: string,
+    id: string,
+    by: string,
+    error: string,
+  ): Promise<ChangeRequest> {
     await this.db('feature_flag_change_requests')
       .where({ provider, id, status: 'applying' })
-      .update({ status: 'applied', decided_by: by, decided_at: now(), decision_comment: comment ?? null, error: null, pending_key: null });
-    return this.getChangeRequest(provider, id);
+      .update({
+        status: 'stale',
+        decided_by: by,
+        decided_at: now(),
+        error,
+        pending_key: null,
+      });
+    return withoutFingerprint(await this.getChangeRequest(provider, id));
+  }
+
+  async finish(
+    provider: string,
+    id: string,
+    by: string,
+    comment?: string,
+  ): Promise<ChangeRequest> {
+    await this.db('feature_flag_change_requests')
+      .where({ provider, id, status: 'applying' })
+      .update({
+        status: 'applied',
+        decided_by: by,
+        decided_at: now(),
+        decision_comment: comment ?? null,
+        error: null,
+        pending_key: null,
+      });
+    return withoutFingerprint(await this.getChangeRequest(provider, id));
   }
 }

@@ -1,20 +1,39 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type {
   ChangeRequest,
   ChangeRequestStatus,
+  ChangeResponse,
   EvaluationContextInput,
   EvaluationResult,
   Flag,
   FlagListResponse,
   FlagResponse,
-  ToggleResponse,
+  ProposedChange,
 } from '@internal/backstage-plugin-feature-flags-common';
-import type { Actor, FlagEnvRef, FlagProvider, FlagSnapshot, ProviderFlag } from '../providers/FlagProvider';
+import type {
+  Actor,
+  FlagEnvRef,
+  FlagProvider,
+  FlagRef,
+  FlagSnapshot,
+  ProviderFlag,
+} from '../providers/FlagProvider';
+import { AppliedChange, applyChange } from './applyChange';
+import { DefaultChangeRequestService } from './ChangeRequestService';
 import { CatalogFlagIndex, FlaggedEntity } from './CatalogFlagIndex';
 import { DatabaseFeatureFlagStore } from './DatabaseFeatureFlagStore';
-import { evaluateWithUnleashClient, toClientFeature, toClientFeatures } from './evaluate';
+import {
+  evaluateWithUnleashClient,
+  toClientFeature,
+  toClientFeatures,
+} from './evaluate';
+import { PendingWrites } from './PendingWrites';
 
 export interface FeatureFlagsSettings {
   protectedEnvironments: string[];
@@ -22,22 +41,32 @@ export interface FeatureFlagsSettings {
   approverRefs: string[];
 }
 
-const describe = (ref: FlagEnvRef, enabled: boolean) => `${ref.flag} ${enabled ? 'on' : 'off'} in ${ref.environment}`;
-
 /**
  * The flags as the portal shows them: the provider's data with the catalog's
  * entities and the portal's record of who changed what; toggles, protected
  * environments' change requests and the evaluation preview.
  */
 export class DefaultFeatureFlagsService {
+  private readonly changeRequests: DefaultChangeRequestService;
+
   private constructor(
     readonly provider: FlagProvider,
     private readonly store: DatabaseFeatureFlagStore,
     private readonly index: CatalogFlagIndex,
     readonly settings: FeatureFlagsSettings,
-    private readonly logger: LoggerService,
-    private readonly notifications?: NotificationService,
-  ) {}
+    private readonly writes: PendingWrites,
+    logger: LoggerService,
+    notifications?: NotificationService,
+  ) {
+    this.changeRequests = DefaultChangeRequestService.create({
+      provider,
+      store,
+      writes,
+      logger,
+      approverRefs: settings.approverRefs,
+      notifications,
+    });
+  }
 
   static create(options: {
     provider: FlagProvider;
@@ -46,12 +75,15 @@ export class DefaultFeatureFlagsService {
     settings: FeatureFlagsSettings;
     logger: LoggerService;
     notifications?: NotificationService;
+    /** Where writes that follow a change which took effect are retried; one is made when not given. */
+    writes?: PendingWrites;
   }) {
     return new DefaultFeatureFlagsService(
       options.provider,
       options.store,
       options.index,
       options.settings,
+      options.writes ?? PendingWrites.create({ logger: options.logger }),
       options.logger,
       options.notifications,
     );
@@ -62,10 +94,17 @@ export class DefaultFeatureFlagsService {
   }
 
   private environmentsOf(snapshot: FlagSnapshot) {
-    return snapshot.environments.map(e => ({ ...e, protected: this.isProtected(e.name) }));
+    return snapshot.environments.map(e => ({
+      ...e,
+      protected: this.isProtected(e.name),
+    }));
   }
 
-  async list(filter: { entityRef?: string; project?: string; fresh?: boolean }): Promise<FlagListResponse> {
+  async list(filter: {
+    entityRef?: string;
+    project?: string;
+    fresh?: boolean;
+  }): Promise<FlagListResponse> {
     const [snapshot, entities, changes] = await Promise.all([
       this.provider.snapshot({ fresh: filter.fresh }),
       this.index.entities(),
@@ -81,7 +120,9 @@ export class DefaultFeatureFlagsService {
     }
     if (filter.entityRef) {
       const named = new Set(
-        [...byFlag.entries()].filter(([, es]) => es.some(e => e.entityRef === filter.entityRef)).map(([key]) => key),
+        [...byFlag.entries()]
+          .filter(([, es]) => es.some(e => e.entityRef === filter.entityRef))
+          .map(([key]) => key),
       );
       flags = flags.filter(f => named.has(`${f.project}/${f.name}`));
     }
@@ -92,7 +133,9 @@ export class DefaultFeatureFlagsService {
       flags: flags.map<Flag>(f => ({
         ...f,
         lastChange: changes.get(`${f.project}/${f.name}`),
-        entities: (byFlag.get(`${f.project}/${f.name}`) ?? []).map(({ flags: _f, project: _p, ...e }) => e),
+        entities: (byFlag.get(`${f.project}/${f.name}`) ?? []).map(
+          ({ flags: _f, project: _p, ...e }) => e,
+        ),
       })),
     };
   }
@@ -107,7 +150,9 @@ export class DefaultFeatureFlagsService {
     const map = new Map<string, FlaggedEntity[]>();
     for (const flag of snapshot.flags) {
       const named = entities.filter(
-        e => e.flags.includes(flag.name) && (e.project === flag.project || !projects.has(e.project)),
+        e =>
+          e.flags.includes(flag.name) &&
+          (e.project === flag.project || !projects.has(e.project)),
       );
       if (named.length) map.set(`${flag.project}/${flag.name}`, named);
     }
@@ -116,17 +161,32 @@ export class DefaultFeatureFlagsService {
 
   private async findFlag(project: string, name: string, refresh = true) {
     // the provider checks the flag again at the source when it writes
-    const snapshot = await this.provider.snapshot({ stale: true, refresh });
-    if (!snapshot.projects.some(p => p.id === project)) throw new NotFoundError(`Project ${project} not found`);
-    const flag = snapshot.flags.find(f => f.project === project && f.name === name);
-    if (!flag) throw new NotFoundError(`Flag ${name} not found in project ${project}`);
+    let snapshot = await this.provider.snapshot({ stale: true, refresh });
+    const find = () =>
+      snapshot.flags.find(f => f.project === project && f.name === name);
+    if (!find() && this.provider.kind !== 'local') {
+      // a copy from before the flag was created (a moment ago, or in Unleash directly): ask the source once
+      snapshot = await this.provider.snapshot({ fresh: true });
+      if (snapshot.degraded && !find()) {
+        throw new ServiceUnavailableError(
+          `${name} is not in the last good copy and Unleash is not answering (${snapshot.reason}); nothing was changed`,
+        );
+      }
+    }
+    if (!snapshot.projects.some(p => p.id === project))
+      throw new NotFoundError(`Project ${project} not found`);
+    const flag = find();
+    if (!flag)
+      throw new NotFoundError(`Flag ${name} not found in project ${project}`);
     return { snapshot, flag };
   }
 
   checkEnvironment(snapshot: FlagSnapshot, environment: string) {
     if (!snapshot.environments.some(e => e.name === environment)) {
       throw new NotFoundError(
-        `Environment ${environment} not found; the environments are ${snapshot.environments.map(e => e.name).join(', ')}`,
+        `Environment ${environment} not found; the environments are ${snapshot.environments
+          .map(e => e.name)
+          .join(', ')}`,
       );
     }
   }
@@ -134,141 +194,152 @@ export class DefaultFeatureFlagsService {
   async getFlag(project: string, name: string): Promise<FlagResponse> {
     const list = await this.list({ project });
     const flag = list.flags.find(f => f.name === name);
-    if (!flag) throw new NotFoundError(`Flag ${name} not found in project ${project}`);
+    if (!flag)
+      throw new NotFoundError(`Flag ${name} not found in project ${project}`);
     const { flags: _f, projects: _p, ...rest } = list;
     return { ...rest, flag };
   }
 
   /** Checks flag, project and environment exist (404 naming the unknown one). */
   async resolve(ref: FlagEnvRef): Promise<ProviderFlag> {
-    const { snapshot, flag } = await this.findFlag(ref.project, ref.flag, false);
+    const { snapshot, flag } = await this.findFlag(
+      ref.project,
+      ref.flag,
+      false,
+    );
     this.checkEnvironment(snapshot, ref.environment);
     return flag;
   }
 
-  /** A toggle in a non-protected environment: applied at once. */
-  async toggle(ref: FlagEnvRef, enabled: boolean, actor: Actor): Promise<ToggleResponse> {
-    if (this.isProtected(ref.environment)) {
-      throw new InputError(`${ref.environment} is protected: request the change with a reason for a second admin to approve`);
-    }
-    const changed = await this.provider.setEnabled(ref, enabled, actor);
-    if (changed) {
-      await this.store.recordChange(this.provider.kind, {
-        ...ref,
-        action: enabled ? 'enabled' : 'disabled',
-        actor: actor.userEntityRef,
-        summary: `turned ${describe(ref, enabled)}`,
-      });
-    }
-    return { outcome: changed ? 'applied' : 'unchanged' };
+  /** The environment a create or archive reaches that needs four eyes: the first protected one the provider has. */
+  private protectedTarget(snapshot: FlagSnapshot): string | undefined {
+    return this.settings.protectedEnvironments.find(name =>
+      snapshot.environments.some(e => e.name === name),
+    );
   }
 
-  async requestChange(ref: FlagEnvRef, enabled: boolean, reason: string, actor: Actor): Promise<ToggleResponse> {
-    const flag = await this.resolve(ref);
-    const current = flag.environments.find(e => e.name === ref.environment)?.enabled;
-    if (current === enabled) {
-      return { outcome: 'unchanged' };
-    }
-    const changeRequest = await this.store.createChangeRequest(this.provider.kind, {
-      ...ref,
-      enabled,
-      reason,
-      requestedBy: actor.userEntityRef,
-    });
-    await this.store.recordChange(this.provider.kind, {
-      ...ref,
-      action: 'change-requested',
-      actor: actor.userEntityRef,
-      summary: `asked for ${describe(ref, enabled)}: ${reason}`,
-    });
-    await this.notify(changeRequest);
-    return { outcome: 'change-request', changeRequest };
-  }
-
-  private async notify(cr: ChangeRequest) {
-    if (!this.notifications || !this.settings.approverRefs.length) return;
-    try {
-      await this.notifications.send({
-        recipients: { type: 'entity', entityRef: this.settings.approverRefs, excludeEntityRef: cr.requestedBy },
-        payload: {
-          title: `Approve ${cr.flag} ${cr.enabled ? 'on' : 'off'} in ${cr.environment}?`,
-          description: `${cr.requestedBy.replace(/^user:[^/]+\//, '')} asks: ${cr.reason}`,
-          link: `/feature-flags?changeRequest=${cr.id}`,
-          severity: cr.environment === 'production' ? 'high' : 'normal',
-          topic: 'feature-flags-change-request',
-          scope: `feature-flags-change-request:${cr.id}`,
-        },
-      });
-    } catch (error) {
-      // the request itself is stored and shown on the Flags page; a lost notification must not undo it
-      this.logger.warn(`Could not notify admins of change request ${cr.id}: ${(error as Error).message}`);
-    }
-  }
-
-  listChangeRequests(status?: ChangeRequestStatus) {
-    return this.store.listChangeRequests(this.provider.kind, { status });
-  }
-
-  getChangeRequest(id: string) {
-    return this.store.getChangeRequest(this.provider.kind, id);
+  /** Whether this change needs a second admin (for create and archive: whether any protected environment exists). */
+  needsApproval(kind: ProposedChange['kind'], environment?: string): boolean {
+    if (kind === 'create' || kind === 'archive')
+      return this.settings.protectedEnvironments.length > 0;
+    return environment !== undefined && this.isProtected(environment);
   }
 
   /**
-   * A second admin approves: the change is applied, then recorded. The
-   * requester cannot approve their own; if Unleash is down the request stays
-   * pending and the error says why.
+   * Every change to a flag goes through here. In a protected environment
+   * (and, for create and archive, whenever the flag reaches one) it becomes a
+   * change request for a second admin and nothing is applied; elsewhere it is
+   * applied at once. `reason` is required for the first (the router asks for it).
    */
-  async approve(id: string, actor: Actor, comment?: string): Promise<ChangeRequest> {
-    const cr = await this.store.getChangeRequest(this.provider.kind, id);
-    if (cr.requestedBy === actor.userEntityRef) {
-      throw new NotAllowedError('You asked for this change: another admin must approve it');
+  async change(
+    ref: FlagRef,
+    environment: string | undefined,
+    change: ProposedChange,
+    actor: Actor,
+    reason?: string,
+  ): Promise<ChangeResponse & { applied?: AppliedChange }> {
+    const snapshot = await this.checkTarget(ref, environment, change);
+    const target =
+      change.kind === 'create' || change.kind === 'archive'
+        ? this.protectedTarget(snapshot) ??
+          this.settings.protectedEnvironments[0]
+        : environment;
+    if (target !== undefined && this.needsApproval(change.kind, target)) {
+      if (reason === undefined) {
+        throw new InputError(
+          `Invalid reason (${target} is protected: the change needs a second admin): a reason is required: say why this change is needed`,
+        );
+      }
+      return this.changeRequests.request(ref, target, change, reason, actor);
     }
-    const alreadyDecided = (c: ChangeRequest) =>
-      new ConflictError(`Change request ${id} is already ${c.status}${c.decidedBy ? ` (by ${c.decidedBy})` : ''}`);
-    if (cr.status !== 'pending') throw alreadyDecided(cr);
-    // one approval wins: a double click or a second admin at the same moment gets a 409
-    if (!(await this.store.claim(this.provider.kind, id, actor.userEntityRef))) {
-      throw alreadyDecided(await this.store.getChangeRequest(this.provider.kind, id));
+    const applied = await applyChange(
+      this.provider,
+      ref,
+      environment,
+      change,
+      actor,
+    );
+    if (applied.changed) {
+      // the change is live: its history is written even if the database is briefly away
+      await this.writes.write(`history of ${ref.flag}`, () =>
+        this.store.recordChange(this.provider.kind, {
+          ...ref,
+          ...applied.history,
+          actor: actor.userEntityRef,
+        }),
+      );
     }
-    const ref = { project: cr.project, flag: cr.flag, environment: cr.environment };
-    try {
-      await this.provider.setEnabled(ref, cr.enabled, actor);
-    } catch (error) {
-      await this.store.release(this.provider.kind, id, (error as Error).message);
-      throw error;
-    }
-    const done = await this.store.finish(this.provider.kind, id, actor.userEntityRef, comment);
-    await this.store.recordChange(this.provider.kind, {
-      ...ref,
-      action: cr.enabled ? 'enabled' : 'disabled',
-      actor: actor.userEntityRef,
-      summary: `turned ${describe(ref, cr.enabled)}, approving ${cr.requestedBy.replace(/^user:[^/]+\//, '')}'s request`,
-    });
-    return done;
+    return { outcome: applied.changed ? 'applied' : 'unchanged', applied };
   }
 
-  async reject(id: string, actor: Actor, comment: string): Promise<ChangeRequest> {
-    const cr = await this.store.getChangeRequest(this.provider.kind, id);
-    if (cr.requestedBy === actor.userEntityRef) {
-      throw new NotAllowedError('You asked for this change: cancel it instead of rejecting it');
+  /** 404 naming an unknown project, flag or environment, 409 for a create of a name taken, 503 when the provider's copy is not current for a create. */
+  private async checkTarget(
+    ref: FlagRef,
+    environment: string | undefined,
+    change: ProposedChange,
+  ): Promise<FlagSnapshot> {
+    if (change.kind === 'create') {
+      const snapshot = await this.provider.snapshot();
+      if (snapshot.degraded) {
+        throw new ServiceUnavailableError(
+          `Unleash is not answering (${snapshot.reason}); the flag was not created`,
+        );
+      }
+      if (!snapshot.projects.some(p => p.id === ref.project))
+        throw new NotFoundError(`Project ${ref.project} not found`);
+      return snapshot;
     }
-    return this.store.decide(this.provider.kind, id, { status: 'rejected', by: actor.userEntityRef, comment });
+    const { snapshot } = await this.findFlag(ref.project, ref.flag, false);
+    if (environment !== undefined) this.checkEnvironment(snapshot, environment);
+    if (change.kind === 'strategy' && change.strategyId) {
+      const env = snapshot.flags
+        .find(f => f.project === ref.project && f.name === ref.flag)
+        ?.environments.find(e => e.name === environment);
+      if (env && !env.strategies.some(st => st.id === change.strategyId)) {
+        throw new NotFoundError(
+          `Strategy ${change.strategyId} not found on ${ref.flag} in ${environment}`,
+        );
+      }
+    }
+    return snapshot;
   }
 
-  async cancel(id: string, actor: Actor): Promise<ChangeRequest> {
-    const cr = await this.store.getChangeRequest(this.provider.kind, id);
-    if (cr.requestedBy !== actor.userEntityRef) {
-      throw new NotAllowedError(`Only ${cr.requestedBy} can cancel this change request; reject it instead`);
-    }
-    return this.store.decide(this.provider.kind, id, { status: 'cancelled', by: actor.userEntityRef });
+  listChangeRequests(status?: ChangeRequestStatus) {
+    return this.changeRequests.list(status);
   }
 
-  async evaluate(project: string, name: string, environment: string, context: EvaluationContextInput): Promise<EvaluationResult> {
+  getChangeRequest(id: string) {
+    return this.changeRequests.get(id);
+  }
+
+  approve(id: string, actor: Actor, comment?: string): Promise<ChangeRequest> {
+    return this.changeRequests.approve(id, actor, comment);
+  }
+
+  reject(id: string, actor: Actor, comment: string): Promise<ChangeRequest> {
+    return this.changeRequests.reject(id, actor, comment);
+  }
+
+  cancel(id: string, actor: Actor): Promise<ChangeRequest> {
+    return this.changeRequests.cancel(id, actor);
+  }
+
+  async evaluate(
+    project: string,
+    name: string,
+    environment: string,
+    context: EvaluationContextInput,
+  ): Promise<EvaluationResult> {
     const { snapshot, flag } = await this.findFlag(project, name);
     this.checkEnvironment(snapshot, environment);
     // the flag's dependencies are not modelled: evaluate it with the data of its own environment
     const env = flag.environments.find(e => e.name === environment)!;
-    const result = await evaluateWithUnleashClient([toClientFeature(flag, env)], name, environment, context);
+    const result = await evaluateWithUnleashClient(
+      [toClientFeature(flag, env)],
+      name,
+      environment,
+      context,
+    );
     return {
       provider: snapshot.provider,
       degraded: snapshot.degraded,
@@ -286,14 +357,18 @@ export class DefaultFeatureFlagsService {
     return toClientFeatures(snapshot.flags, environment);
   }
 
-  async recordChange(ref: { project: string; flag: string; environment?: string }, action: string, actor: Actor, summary: string) {
-    await this.store.recordChange(this.provider.kind, { ...ref, action, actor: actor.userEntityRef, summary });
-  }
-
   /** Entities naming the flag and owned by one of these refs (for `featureFlags.ownersMayToggle`). */
-  async ownedBy(project: string, flag: string, ownershipRefs: string[]): Promise<boolean> {
-    const [snapshot, all] = await Promise.all([this.provider.snapshot(), this.index.entities()]);
-    const entities = this.entitiesByFlag(snapshot, all).get(`${project}/${flag}`) ?? [];
+  async ownedBy(
+    project: string,
+    flag: string,
+    ownershipRefs: string[],
+  ): Promise<boolean> {
+    const [snapshot, all] = await Promise.all([
+      this.provider.snapshot(),
+      this.index.entities(),
+    ]);
+    const entities =
+      this.entitiesByFlag(snapshot, all).get(`${project}/${flag}`) ?? [];
     return entities.some(e => e.owner && ownershipRefs.includes(e.owner));
   }
 }

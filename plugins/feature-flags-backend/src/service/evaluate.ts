@@ -11,7 +11,10 @@ import type { ProviderFlag } from '../providers/FlagProvider';
 type ClientFeature = ClientFeaturesResponse['features'][number];
 
 /** One flag in one environment, in Unleash's client API format (what an SDK downloads). */
-export function toClientFeature(flag: ProviderFlag, env: FlagEnvironment): ClientFeature {
+export function toClientFeature(
+  flag: ProviderFlag,
+  env: FlagEnvironment,
+): ClientFeature {
   return {
     name: flag.name,
     type: flag.type,
@@ -40,7 +43,10 @@ export function toClientFeature(flag: ProviderFlag, env: FlagEnvironment): Clien
 }
 
 /** The client API body for one environment: `GET /api/client/features`. */
-export function toClientFeatures(flags: ProviderFlag[], environment: string): ClientFeaturesResponse {
+export function toClientFeatures(
+  flags: ProviderFlag[],
+  environment: string,
+): ClientFeaturesResponse {
   return {
     version: 2,
     features: flags.flatMap(flag => {
@@ -110,7 +116,9 @@ export async function evaluateWithUnleashClient(
       environment,
       properties: {
         ...(context.properties ?? {}),
-        ...(context.tenantId !== undefined ? { tenantId: context.tenantId } : {}),
+        ...(context.tenantId !== undefined
+          ? { tenantId: context.tenantId }
+          : {}),
       },
     };
     const isEnabled = unleash.isEnabled(flag, sdkContext);

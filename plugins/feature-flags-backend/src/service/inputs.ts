@@ -1,5 +1,7 @@
-import { InputError } from '@backstage/errors';
+import { parseInput } from '@internal/backstage-plugin-http-node';
 import {
+  CHANGE_REQUEST_STATUSES,
+  ChangeRequestStatus,
   CONSTRAINT_OPERATORS,
   ConstraintOperator,
   FLAG_TYPES,
@@ -8,16 +10,11 @@ import {
 } from '@internal/backstage-plugin-feature-flags-common';
 import { z } from 'zod/v3';
 
-/** Parses a body or query, or throws a 400 that names each field and what is wrong with it. */
-export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
+/**
+ * Parses a body or query, or throws a 400 that names each field and what is
+ * wrong with it: the portal's one input parser (`plugins/http-node`).
+ */
+export const parse = parseInput;
 
 const reason = z
   .string({ required_error: 'a reason is required' })
@@ -27,7 +24,10 @@ const reason = z
 
 export const toggleBody = z
   .object({
-    enabled: z.boolean({ required_error: 'enabled (true or false) is required', invalid_type_error: 'enabled must be true or false' }),
+    enabled: z.boolean({
+      required_error: 'enabled (true or false) is required',
+      invalid_type_error: 'enabled must be true or false',
+    }),
     /** Required in protected environments, where the toggle becomes a change request. */
     reason: z.string().max(1000).optional(),
   })
@@ -44,33 +44,158 @@ export const createFlagBody = z
     project: z.string().trim().min(1).max(100).optional(),
     name: z.string().superRefine((name, ctx) => {
       const problem = flagNameProblem(name);
-      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      if (problem)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     }),
     description: z.string().max(1000).default(''),
-    type: z.enum(FLAG_TYPES, { errorMap: () => ({ message: `type must be one of ${FLAG_TYPES.join(', ')}` }) }).default('release'),
+    type: z
+      .enum(FLAG_TYPES, {
+        errorMap: () => ({
+          message: `type must be one of ${FLAG_TYPES.join(', ')}`,
+        }),
+      })
+      .default('release'),
     tags: z
       .array(
-        z.object({
-          type: z.string().regex(/^[a-zA-Z0-9._~-]{2,50}$/, 'a tag type is 2 to 50 URL-friendly characters'),
-          value: z.string().trim().min(2, 'a tag value has at least 2 characters').max(50),
-        }).strict(),
+        z
+          .object({
+            type: z
+              .string()
+              .regex(
+                /^[a-zA-Z0-9._~-]{2,50}$/,
+                'a tag type is 2 to 50 URL-friendly characters',
+              ),
+            value: z
+              .string()
+              .trim()
+              .min(2, 'a tag value has at least 2 characters')
+              .max(50),
+          })
+          .strict(),
       )
       .max(20)
       .default([]),
+    /** Required when a protected environment exists: creating the flag is then a change request. */
+    reason: z.string().max(1000).optional(),
   })
   .strict();
 
+/** Archiving names a reason when it needs a second admin. */
+export const archiveBody = z
+  .object({ reason: z.string().max(1000).optional() })
+  .strict();
+
+const VARIANT_WEIGHT_TOTAL = 1000;
+
+const variant = z
+  .object({
+    name: z.string().trim().min(1, 'a variant needs a name').max(100),
+    weight: z
+      .number()
+      .int()
+      .min(0)
+      .max(VARIANT_WEIGHT_TOTAL, 'a weight is out of 1000'),
+    weightType: z.enum(['variable', 'fix']).default('variable'),
+    stickiness: z.string().min(1).max(100).default('default'),
+    payload: z
+      .object({
+        type: z.enum(['string', 'json', 'csv', 'number']),
+        value: z.string().max(10000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** An environment's variants, replaced as a whole; variable weights are shared out by Unleash to fill 1000. */
+export const variantsBody = z
+  .object({
+    variants: z.array(variant).max(50),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    const names = body.variants.map(v => v.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['variants'],
+        message: `variant "${dup}" appears twice`,
+      });
+    const fixed = body.variants
+      .filter(v => v.weightType === 'fix')
+      .reduce((sum, v) => sum + v.weight, 0);
+    // Unleash's rules: fixed weights leave room (< 1000), and at least one variant takes the rest
+    if (body.variants.length && fixed >= VARIANT_WEIGHT_TOTAL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['variants'],
+        message: `fixed weights add up to ${fixed}: they must stay under 1000`,
+      });
+    }
+    if (
+      body.variants.length &&
+      !body.variants.some(v => v.weightType === 'variable')
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['variants'],
+        message:
+          'at least one variant needs weightType variable (it takes what the fixed ones leave)',
+      });
+    }
+  })
+  .transform(body => ({
+    ...body,
+    variants: shareVariableWeights(body.variants),
+  }));
+
+/**
+ * The weights Unleash stores: fixed ones as given, the rest of 1000 shared
+ * equally by the variable ones (the remainder to the first). Computed here so
+ * that a change request shows, and applies, the weights that will hold.
+ */
+function shareVariableWeights<
+  T extends { weight: number; weightType: 'variable' | 'fix' },
+>(variants: T[]): T[] {
+  const fixed = variants
+    .filter(v => v.weightType === 'fix')
+    .reduce((sum, v) => sum + v.weight, 0);
+  const variableCount = variants.filter(
+    v => v.weightType === 'variable',
+  ).length;
+  if (!variableCount) return variants;
+  const share = Math.floor((VARIANT_WEIGHT_TOTAL - fixed) / variableCount);
+  let remainder = VARIANT_WEIGHT_TOTAL - fixed - share * variableCount;
+  return variants.map(v => {
+    if (v.weightType === 'fix') return v;
+    const extra = remainder > 0 ? 1 : 0;
+    remainder -= extra;
+    return { ...v, weight: share + extra };
+  });
+}
+
 const constraint = z
   .object({
-    contextName: z.string().trim().min(1, 'contextName is required (for example tenantId)').max(100),
-    operator: z.string().superRefine((op, ctx) => {
-      if (!(CONSTRAINT_OPERATORS as readonly string[]).includes(op)) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `unknown operator "${op}"; use one of ${CONSTRAINT_OPERATORS.join(', ')}`,
-        });
-      }
-    }).transform(op => op as ConstraintOperator),
+    contextName: z
+      .string()
+      .trim()
+      .min(1, 'contextName is required (for example tenantId)')
+      .max(100),
+    operator: z
+      .string()
+      .superRefine((op, ctx) => {
+        if (!(CONSTRAINT_OPERATORS as readonly string[]).includes(op)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `unknown operator "${op}"; use one of ${CONSTRAINT_OPERATORS.join(
+              ', ',
+            )}`,
+          });
+        }
+      })
+      .transform(op => op as ConstraintOperator),
     values: z.array(z.string().max(1000)).max(1000).default([]),
     value: z.string().max(1000).optional(),
     inverted: z.boolean().default(false),
@@ -80,22 +205,42 @@ const constraint = z
   .superRefine((c, ctx) => {
     if (SINGLE_VALUE_OPERATORS.includes(c.operator)) {
       if (c.value === undefined || c.value === '') {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${c.operator} compares with one value: set value` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `${c.operator} compares with one value: set value`,
+        });
       }
     } else if (c.values.length === 0) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${c.operator} needs at least one value in values` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${c.operator} needs at least one value in values`,
+      });
     }
   });
 
-export const STRATEGY_NAMES = ['flexibleRollout', 'default', 'userWithId', 'remoteAddress', 'applicationHostname'] as const;
+export const STRATEGY_NAMES = [
+  'flexibleRollout',
+  'default',
+  'userWithId',
+  'remoteAddress',
+  'applicationHostname',
+] as const;
 
 export const strategyBody = z
   .object({
-    name: z.enum(STRATEGY_NAMES, { errorMap: () => ({ message: `name must be one of ${STRATEGY_NAMES.join(', ')}` }) }).optional(),
+    name: z
+      .enum(STRATEGY_NAMES, {
+        errorMap: () => ({
+          message: `name must be one of ${STRATEGY_NAMES.join(', ')}`,
+        }),
+      })
+      .optional(),
     title: z.string().max(100).optional(),
     disabled: z.boolean().optional(),
     parameters: z.record(z.string().max(10000)).default({}),
     constraints: z.array(constraint).max(50).default([]),
+    /** Required in protected environments, where saving becomes a change request. */
+    reason: z.string().max(1000).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -110,8 +255,15 @@ export const strategyBody = z
         });
       }
     }
-    if ((s.name ?? 'flexibleRollout') === 'flexibleRollout' && rollout === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['parameters', 'rollout'], message: 'a flexibleRollout needs a rollout from 0 to 100' });
+    if (
+      (s.name ?? 'flexibleRollout') === 'flexibleRollout' &&
+      rollout === undefined
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['parameters', 'rollout'],
+        message: 'a flexibleRollout needs a rollout from 0 to 100',
+      });
     }
   });
 
@@ -140,7 +292,23 @@ export const listQuery = z
   .strict();
 
 export const changeRequestQuery = z
-  .object({ status: z.enum(['pending', 'applying', 'applied', 'rejected', 'cancelled']).optional() })
+  .object({
+    status: z
+      .enum(
+        CHANGE_REQUEST_STATUSES as [
+          ChangeRequestStatus,
+          ...ChangeRequestStatus[],
+        ],
+        {
+          errorMap: () => ({
+            message: `status must be one of ${CHANGE_REQUEST_STATUSES.join(
+              ', ',
+            )}`,
+          }),
+        },
+      )
+      .optional(),
+  })
   .strict();
 
 export { reason as reasonSchema };

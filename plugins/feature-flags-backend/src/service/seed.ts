@@ -14,15 +14,27 @@ import type { FlaggedEntity } from './CatalogFlagIndex';
  * elsewhere), `_VERSION` routes to an API version through variants, and
  * `_DEGRADED` forces degraded mode (off).
  */
-export function seedFlag(entity: FlaggedEntity, name: string, environments: string[]): Omit<ProviderFlag, 'createdAt' | 'stale'> {
+export function seedFlag(
+  entity: FlaggedEntity,
+  name: string,
+  environments: string[],
+): Omit<ProviderFlag, 'createdAt' | 'stale'> {
   const cap = parseCapabilityFlag(name);
   const capability = cap?.capability ?? entity.entityRef.split('/').pop()!;
   const tags = [
     { type: 'capability', value: capability },
     ...(entity.stack ? [{ type: 'stack', value: entity.stack }] : []),
   ];
-  const envs = (enabled: (env: string) => boolean, variants: FlagEnvironment['variants'] = []): FlagEnvironment[] =>
-    environments.map(env => ({ name: env, enabled: enabled(env), strategies: [defaultRollout(name)], variants }));
+  const envs = (
+    enabled: (env: string) => boolean,
+    variants: FlagEnvironment['variants'] = [],
+  ): FlagEnvironment[] =>
+    environments.map(env => ({
+      name: env,
+      enabled: enabled(env),
+      strategies: [defaultRollout(name)],
+      variants,
+    }));
   switch (cap?.kind) {
     case 'ENABLED':
       return {
@@ -40,9 +52,18 @@ export function seedFlag(entity: FlaggedEntity, name: string, environments: stri
         type: 'experiment',
         description: `Which API version of the ${capability} capability a tenant is routed to: the variant's payload.`,
         tags,
-        environments: envs(() => true, [
-          { name: 'v1', weight: 1000, weightType: 'variable', stickiness: 'default', payload: { type: 'string', value: 'v1' } },
-        ]),
+        environments: envs(
+          () => true,
+          [
+            {
+              name: 'v1',
+              weight: 1000,
+              weightType: 'variable',
+              stickiness: 'default',
+              payload: { type: 'string', value: 'v1' },
+            },
+          ],
+        ),
       };
     case 'DEGRADED':
       return {
@@ -75,11 +96,19 @@ export async function seedFromCatalog(options: {
   let created = 0;
   for (const entity of options.entities) {
     for (const name of entity.flags) {
-      if (await options.store.insertFlag(seedFlag(entity, name, options.environments), { ifMissing: true, createdBy: entity.entityRef })) {
+      if (
+        await options.store.insertFlag(
+          seedFlag(entity, name, options.environments),
+          { ifMissing: true, createdBy: entity.entityRef },
+        )
+      ) {
         created++;
       }
     }
   }
-  if (created) options.logger.info(`Seeded ${created} feature flags from catalog annotations`);
+  if (created)
+    options.logger.info(
+      `Seeded ${created} feature flags from catalog annotations`,
+    );
   return created;
 }

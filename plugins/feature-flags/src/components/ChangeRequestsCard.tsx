@@ -11,12 +11,16 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { ChangeRequest, FlagCapabilities } from '@internal/backstage-plugin-feature-flags-common';
+import type {
+  ChangeRequest,
+  FlagCapabilities,
+} from '@internal/backstage-plugin-feature-flags-common';
 import { featureFlagsApiRef } from '../api';
+import { ChangeDiff } from './ChangeDiff';
 
 const who = (ref: string) => ref.replace(/^user:[^/]+\//, '');
 
-/** The pending change requests of protected environments, with approve / reject / cancel. */
+/** The pending change requests of protected environments, each with its diff, and approve / reject / cancel. */
 export function ChangeRequestsCard(props: {
   pending: ChangeRequest[];
   capabilities?: FlagCapabilities;
@@ -33,10 +37,11 @@ export function ChangeRequestsCard(props: {
     setError(undefined);
     try {
       await action();
-      onChanged();
     } catch (e) {
+      // a stale request is closed by the refusal: the reload drops it from the list
       setError((e as Error).message);
     } finally {
+      onChanged();
       setBusy(undefined);
     }
   }
@@ -50,7 +55,9 @@ export function ChangeRequestsCard(props: {
       )}
       {pending.length === 0 ? (
         <Typography color="text.secondary">
-          No change waits for approval. Toggles in protected environments ({capabilities?.protectedEnvironments.join(', ') || 'none'}) appear here.
+          No change waits for approval. Changes to protected environments (
+          {capabilities?.protectedEnvironments.join(', ') || 'none'}): toggles,
+          targeting, variants, and creating or archiving flags, appear here.
         </Typography>
       ) : (
         <Table size="small" aria-label="Pending change requests">
@@ -68,30 +75,48 @@ export function ChangeRequestsCard(props: {
               return (
                 <TableRow key={cr.id} data-testid={`change-request-${cr.flag}`}>
                   <TableCell>
-                    <strong>{cr.flag}</strong> {cr.enabled ? 'on' : 'off'} in {cr.environment}
+                    <strong>{cr.summary}</strong>
+                    <ChangeDiff changeRequest={cr} />
                   </TableCell>
                   <TableCell>
                     {cr.reason}
                     {cr.error && (
-                      <Typography variant="caption" color="error" display="block">
+                      <Typography
+                        variant="caption"
+                        color="error"
+                        display="block"
+                      >
                         Last attempt failed: {cr.error}
                       </Typography>
                     )}
                   </TableCell>
                   <TableCell>
                     {who(cr.requestedBy)}
-                    <Typography variant="caption" display="block" color="text.secondary">
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="text.secondary"
+                    >
                       {new Date(cr.requestedAt).toLocaleString()}
                     </Typography>
                   </TableCell>
                   <TableCell align="right">
-                    <Stack direction="row" spacing={1} justifyContent="flex-end" alignItems="center">
+                    <Stack
+                      direction="row"
+                      spacing={1}
+                      justifyContent="flex-end"
+                      alignItems="center"
+                    >
                       {own && (
                         <>
                           <Typography variant="caption" color="text.secondary">
                             waiting for another admin
                           </Typography>
-                          <Button size="small" disabled={busy === cr.id} onClick={() => act(cr.id, () => api.cancel(cr.id))}>
+                          <Button
+                            size="small"
+                            disabled={busy === cr.id}
+                            onClick={() => act(cr.id, () => api.cancel(cr.id))}
+                          >
                             Cancel
                           </Button>
                         </>
@@ -102,8 +127,15 @@ export function ChangeRequestsCard(props: {
                             size="small"
                             placeholder="Comment (required to reject)"
                             value={comment[cr.id] ?? ''}
-                            onChange={e => setComment({ ...comment, [cr.id]: e.target.value })}
-                            inputProps={{ 'aria-label': `Comment on ${cr.flag}` }}
+                            onChange={e =>
+                              setComment({
+                                ...comment,
+                                [cr.id]: e.target.value,
+                              })
+                            }
+                            inputProps={{
+                              'aria-label': `Comment on ${cr.flag}`,
+                            }}
                             sx={{ minWidth: 200 }}
                           />
                           <Button
@@ -111,7 +143,11 @@ export function ChangeRequestsCard(props: {
                             variant="contained"
                             sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
                             disabled={busy === cr.id}
-                            onClick={() => act(cr.id, () => api.approve(cr.id, comment[cr.id]))}
+                            onClick={() =>
+                              act(cr.id, () =>
+                                api.approve(cr.id, comment[cr.id]),
+                              )
+                            }
                           >
                             Approve
                           </Button>
@@ -119,8 +155,14 @@ export function ChangeRequestsCard(props: {
                             size="small"
                             color="error"
                             sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
-                            disabled={busy === cr.id || !(comment[cr.id] ?? '').trim()}
-                            onClick={() => act(cr.id, () => api.reject(cr.id, comment[cr.id]!.trim()))}
+                            disabled={
+                              busy === cr.id || !(comment[cr.id] ?? '').trim()
+                            }
+                            onClick={() =>
+                              act(cr.id, () =>
+                                api.reject(cr.id, comment[cr.id]!.trim()),
+                              )
+                            }
                           >
                             Reject
                           </Button>

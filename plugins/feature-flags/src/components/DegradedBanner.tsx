@@ -15,8 +15,12 @@ export function DegradedBanner({ freshness }: { freshness?: Freshness }) {
   if (!freshness?.degraded) return null;
   return (
     <Alert severity="warning" data-testid="degraded-banner" sx={{ mb: 2 }}>
-      <AlertTitle>Unleash is not answering: showing flags as they were {formatAge(freshness.ageMs)} ago</AlertTitle>
-      {freshness.reason}. Changes are refused until Unleash is back; nothing you see here is lost.
+      <AlertTitle>
+        Unleash is not answering: showing flags as they were{' '}
+        {formatAge(freshness.ageMs)} ago
+      </AlertTitle>
+      {freshness.reason}. Changes are refused until Unleash is back; nothing you
+      see here is lost.
     </Alert>
   );
 }

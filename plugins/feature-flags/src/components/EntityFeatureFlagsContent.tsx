@@ -5,5 +5,7 @@ import { FlagsView } from './FlagsView';
 /** The "Feature flags" tab: the flags the entity's annotations name, with the same toggles and the preview. */
 export function EntityFeatureFlagsContent() {
   const { entity } = useEntity();
-  return <FlagsView entityRef={stringifyEntityRef(entity)} showFilters={false} />;
+  return (
+    <FlagsView entityRef={stringifyEntityRef(entity)} showFilters={false} />
+  );
 }

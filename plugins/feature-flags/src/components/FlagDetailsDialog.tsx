@@ -2,7 +2,6 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
@@ -21,27 +20,43 @@ import type {
   Strategy,
 } from '@internal/backstage-plugin-feature-flags-common';
 import { featureFlagsApiRef } from '../api';
+import { FlagHistory } from './FlagHistory';
+import { FlagLinks } from './FlagLinks';
 
 const describeStrategy = (s: Strategy) => {
   const parts = [s.name];
-  if (s.parameters.rollout !== undefined) parts.push(`${s.parameters.rollout}%`);
+  if (s.parameters.rollout !== undefined)
+    parts.push(`${s.parameters.rollout}%`);
   if (s.parameters.userIds) parts.push(`users ${s.parameters.userIds}`);
   for (const c of s.constraints) {
-    parts.push(`${c.contextName} ${c.inverted ? 'NOT ' : ''}${c.operator} [${c.value ?? c.values.join(', ')}]`);
+    parts.push(
+      `${c.contextName} ${c.inverted ? 'NOT ' : ''}${c.operator} [${
+        c.value ?? c.values.join(', ')
+      }]`,
+    );
   }
   if (s.disabled) parts.push('(disabled)');
   return parts.join(' · ');
 };
 
 /** Tenant targeting of the first strategy: rollout and `tenantId IN [...]`. */
-function TargetingForm(props: { flag: Flag; environment: string; strategy?: Strategy; onSaved: () => void }) {
-  const { flag, environment, strategy, onSaved } = props;
+function TargetingForm(props: {
+  flag: Flag;
+  environment: string;
+  isProtected: boolean;
+  strategy?: Strategy;
+  onSaved: () => void;
+}) {
+  const { flag, environment, isProtected, strategy, onSaved } = props;
   const api = useApi(featureFlagsApiRef);
-  const tenantConstraint = strategy?.constraints.find(c => c.contextName === 'tenantId' && c.operator === 'IN');
+  const tenantConstraint = strategy?.constraints.find(
+    c => c.contextName === 'tenantId' && c.operator === 'IN',
+  );
   const storedRollout = strategy?.parameters.rollout ?? '100';
   const storedTenants = tenantConstraint?.values.join(', ') ?? '';
   const [rollout, setRollout] = useState(storedRollout);
   const [tenants, setTenants] = useState(storedTenants);
+  const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
 
@@ -56,14 +71,47 @@ function TargetingForm(props: { flag: Flag; environment: string; strategy?: Stra
   async function save() {
     setBusy(true);
     setMessage(undefined);
-    const values = tenants.split(',').map(t => t.trim()).filter(Boolean);
-    const others = (strategy?.constraints ?? []).filter(c => c !== tenantConstraint);
+    const values = tenants
+      .split(',')
+      .map(t => t.trim())
+      .filter(Boolean);
+    const others = (strategy?.constraints ?? []).filter(
+      c => c !== tenantConstraint,
+    );
     try {
-      await api.saveStrategy(flag.project, flag.name, environment, strategy?.id, {
-        parameters: { stickiness: 'default', groupId: flag.name, ...(strategy?.parameters ?? {}), rollout },
-        constraints: [...others, ...(values.length ? [{ contextName: 'tenantId', operator: 'IN' as const, values }] : [])],
-      });
-      setMessage({ ok: true, text: `Saved: ${values.length ? `tenants ${values.join(', ')}` : 'all tenants'}, ${rollout}%` });
+      const result = await api.saveStrategy(
+        flag.project,
+        flag.name,
+        environment,
+        strategy?.id,
+        {
+          parameters: {
+            stickiness: 'default',
+            groupId: flag.name,
+            ...(strategy?.parameters ?? {}),
+            rollout,
+          },
+          constraints: [
+            ...others,
+            ...(values.length
+              ? [{ contextName: 'tenantId', operator: 'IN' as const, values }]
+              : []),
+          ],
+          ...(isProtected ? { reason: reason.trim() } : {}),
+        },
+      );
+      const what = `${
+        values.length ? `tenants ${values.join(', ')}` : 'all tenants'
+      }, ${rollout}%`;
+      if (result.outcome === 'change-request') {
+        setMessage({
+          ok: true,
+          text: `Change request sent: ${what} in ${environment} waits for another admin.`,
+        });
+        setReason('');
+      } else {
+        setMessage({ ok: true, text: `Saved: ${what}` });
+      }
       onSaved();
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
@@ -95,10 +143,27 @@ function TargetingForm(props: { flag: Flag; environment: string; strategy?: Stra
           sx={{ flex: 1 }}
           inputProps={{ 'aria-label': 'Tenant ids' }}
         />
-        <Button variant="outlined" onClick={save} disabled={busy}>
-          Save targeting
+        <Button
+          variant="outlined"
+          onClick={save}
+          disabled={busy || (isProtected && reason.trim() === '')}
+        >
+          {isProtected ? 'Request targeting change' : 'Save targeting'}
         </Button>
       </Stack>
+      {isProtected && (
+        <TextField
+          fullWidth
+          size="small"
+          required
+          label="Reason"
+          value={reason}
+          onChange={e => setReason(e.target.value)}
+          helperText={`${environment} is protected: saving becomes a change request that another admin approves.`}
+          inputProps={{ 'aria-label': 'Targeting reason' }}
+          sx={{ mt: 2 }}
+        />
+      )}
       {message && (
         <Alert severity={message.ok ? 'success' : 'error'} sx={{ mt: 1 }}>
           {message.text}
@@ -121,7 +186,10 @@ function EvaluationPreview(props: { flag: Flag; environment: string }) {
   async function run() {
     setError(undefined);
     const properties: Record<string, string> = {};
-    for (const pair of extra.split(',').map(p => p.trim()).filter(Boolean)) {
+    for (const pair of extra
+      .split(',')
+      .map(p => p.trim())
+      .filter(Boolean)) {
       const [key, ...rest] = pair.split('=');
       if (!key || !rest.length) {
         setError(`"${pair}" is not key=value`);
@@ -148,8 +216,20 @@ function EvaluationPreview(props: { flag: Flag; environment: string }) {
         Evaluation preview in {environment}
       </Typography>
       <Stack direction="row" spacing={2}>
-        <TextField size="small" label="userId" value={userId} onChange={e => setUserId(e.target.value)} inputProps={{ 'aria-label': 'userId' }} />
-        <TextField size="small" label="tenantId" value={tenantId} onChange={e => setTenantId(e.target.value)} inputProps={{ 'aria-label': 'tenantId' }} />
+        <TextField
+          size="small"
+          label="userId"
+          value={userId}
+          onChange={e => setUserId(e.target.value)}
+          inputProps={{ 'aria-label': 'userId' }}
+        />
+        <TextField
+          size="small"
+          label="tenantId"
+          value={tenantId}
+          onChange={e => setTenantId(e.target.value)}
+          inputProps={{ 'aria-label': 'tenantId' }}
+        />
         <TextField
           size="small"
           label="Other properties"
@@ -168,10 +248,17 @@ function EvaluationPreview(props: { flag: Flag; environment: string }) {
         </Alert>
       )}
       {result && (
-        <Alert severity={result.isEnabled ? 'success' : 'info'} sx={{ mt: 1 }} data-testid="evaluation-result">
-          isEnabled: <strong>{String(result.isEnabled)}</strong> · getVariant: <strong>{result.variant.name}</strong>
-          {result.variant.payload && ` (payload ${result.variant.payload.type} "${result.variant.payload.value}")`}
-          {result.degraded && ' · computed on the last good copy (Unleash is not answering)'}
+        <Alert
+          severity={result.isEnabled ? 'success' : 'info'}
+          sx={{ mt: 1 }}
+          data-testid="evaluation-result"
+        >
+          isEnabled: <strong>{String(result.isEnabled)}</strong> · getVariant:{' '}
+          <strong>{result.variant.name}</strong>
+          {result.variant.payload &&
+            ` (payload ${result.variant.payload.type} "${result.variant.payload.value}")`}
+          {result.degraded &&
+            ' · computed on the last good copy (Unleash is not answering)'}
         </Alert>
       )}
     </Box>
@@ -195,15 +282,12 @@ export function FlagDetailsDialog(props: {
       <DialogTitle>
         {flag.name}
         <Typography variant="body2" color="text.secondary">
-          {flag.description || 'No description'} · {flag.type} · project {flag.project}
+          {flag.description || 'No description'} · {flag.type} · project{' '}
+          {flag.project}
         </Typography>
-        <Stack direction="row" spacing={1} sx={{ mt: 1 }}>
-          {flag.tags.map(t => (
-            <Chip key={`${t.type}:${t.value}`} size="small" label={`${t.type}: ${t.value}`} />
-          ))}
-        </Stack>
       </DialogTitle>
       <DialogContent>
+        <FlagLinks flag={flag} />
         <TextField
           select
           size="small"
@@ -222,7 +306,9 @@ export function FlagDetailsDialog(props: {
           {state?.enabled ? 'On' : 'Off'} in {environment}; strategies:
         </Typography>
         {(state?.strategies ?? []).length === 0 ? (
-          <Typography color="text.secondary">None: when on, everyone gets it.</Typography>
+          <Typography color="text.secondary">
+            None: when on, everyone gets it.
+          </Typography>
         ) : (
           <ul>
             {state!.strategies.map(s => (
@@ -234,7 +320,10 @@ export function FlagDetailsDialog(props: {
         )}
         {(state?.variants ?? []).length > 0 && (
           <Typography variant="body2" sx={{ mb: 1 }}>
-            Variants: {state!.variants.map(v => `${v.name} (${v.weight / 10}%)`).join(', ')}
+            Variants:{' '}
+            {state!.variants
+              .map(v => `${v.name} (${v.weight / 10}%)`)
+              .join(', ')}
           </Typography>
         )}
         {capabilities?.updateStrategy && (
@@ -244,6 +333,9 @@ export function FlagDetailsDialog(props: {
               key={`${flag.project}/${flag.name}/${environment}`}
               flag={flag}
               environment={environment}
+              isProtected={Boolean(
+                environments.find(e => e.name === environment)?.protected,
+              )}
               strategy={state?.strategies[0]}
               onSaved={onChanged}
             />
@@ -251,6 +343,8 @@ export function FlagDetailsDialog(props: {
         )}
         <Divider sx={{ my: 2 }} />
         <EvaluationPreview flag={flag} environment={environment} />
+        <Divider sx={{ my: 2 }} />
+        <FlagHistory flag={flag} />
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Close</Button>

@@ -17,10 +17,17 @@ import type {
 } from '@internal/backstage-plugin-feature-flags-common';
 
 /** Whether the caller may toggle this flag in this environment (the server checks again). */
-export function mayToggle(caps: FlagCapabilities | undefined, flag: Flag, env: Environment): boolean {
+export function mayToggle(
+  caps: FlagCapabilities | undefined,
+  flag: Flag,
+  env: Environment,
+): boolean {
   if (!caps) return false;
   if (caps.toggle) return true;
-  return !env.protected && Boolean(caps.ownerToggleFlags?.includes(`${flag.project}/${flag.name}`));
+  return (
+    !env.protected &&
+    Boolean(caps.ownerToggleFlags?.includes(`${flag.project}/${flag.name}`))
+  );
 }
 
 const who = (ref: string) => ref.replace(/^user:[^/]+\//, '');
@@ -35,7 +42,15 @@ export function FlagMatrix(props: {
   onToggle: (flag: Flag, env: Environment, enabled: boolean) => void;
   onOpen: (flag: Flag) => void;
 }) {
-  const { flags, environments, capabilities, pending, disabled, onToggle, onOpen } = props;
+  const {
+    flags,
+    environments,
+    capabilities,
+    pending,
+    disabled,
+    onToggle,
+    onOpen,
+  } = props;
   return (
     <Table size="small" aria-label="Feature flags by environment">
       <TableHead>
@@ -57,23 +72,57 @@ export function FlagMatrix(props: {
       </TableHead>
       <TableBody>
         {flags.map(flag => (
-          <TableRow key={`${flag.project}/${flag.name}`} data-testid={`flag-row-${flag.name}`} hover>
+          <TableRow
+            key={`${flag.project}/${flag.name}`}
+            data-testid={`flag-row-${flag.name}`}
+            hover
+          >
             <TableCell>
-              <Link component="button" variant="body2" onClick={() => onOpen(flag)} sx={{ fontWeight: 600 }}>
+              <Link
+                component="button"
+                variant="body2"
+                onClick={() => onOpen(flag)}
+                sx={{ fontWeight: 600 }}
+              >
                 {flag.name}
               </Link>
-              {flag.stale && <Chip size="small" color="warning" label="stale" sx={{ ml: 1 }} />}
+              {flag.stale && (
+                <Chip
+                  size="small"
+                  color="warning"
+                  label="stale"
+                  sx={{ ml: 1 }}
+                />
+              )}
               {!flag.stale && flag.potentiallyStale && (
                 <Tooltip title="Older than its type's expected lifetime (Unleash): a candidate for removal">
-                  <Chip size="small" color="warning" variant="outlined" label="potentially stale" sx={{ ml: 1 }} />
+                  <Chip
+                    size="small"
+                    color="warning"
+                    variant="outlined"
+                    label="potentially stale"
+                    sx={{ ml: 1 }}
+                  />
                 </Tooltip>
               )}
               {flag.lifecycle && flag.lifecycle !== 'live' && (
-                <Chip size="small" variant="outlined" label={flag.lifecycle} sx={{ ml: 1 }} />
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  label={flag.lifecycle}
+                  sx={{ ml: 1 }}
+                />
               )}
-              <Typography variant="caption" display="block" color="text.secondary">
+              <Typography
+                variant="caption"
+                display="block"
+                color="text.secondary"
+              >
                 {flag.project}
-                {flag.entities.length > 0 && ` · ${flag.entities.map(e => e.title ?? e.entityRef).join(', ')}`}
+                {flag.entities.length > 0 &&
+                  ` · ${flag.entities
+                    .map(e => e.title ?? e.entityRef)
+                    .join(', ')}`}
               </Typography>
             </TableCell>
             <TableCell>{flag.type}</TableCell>
@@ -81,7 +130,10 @@ export function FlagMatrix(props: {
               const state = flag.environments.find(e => e.name === env.name);
               const enabled = Boolean(state?.enabled);
               const waiting = pending.find(
-                cr => cr.project === flag.project && cr.flag === flag.name && cr.environment === env.name,
+                cr =>
+                  cr.project === flag.project &&
+                  cr.flag === flag.name &&
+                  cr.environment === env.name,
               );
               const label = `${flag.name} in ${env.name}`;
               return (
@@ -102,8 +154,14 @@ export function FlagMatrix(props: {
                     />
                   )}
                   {waiting && (
-                    <Typography variant="caption" display="block" color="warning.main">
-                      {waiting.enabled ? 'on' : 'off'} requested
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="warning.main"
+                    >
+                      {waiting.kind === 'toggle'
+                        ? `${waiting.enabled ? 'on' : 'off'} requested`
+                        : `${waiting.kind} change requested`}
                     </Typography>
                   )}
                 </TableCell>
@@ -112,8 +170,14 @@ export function FlagMatrix(props: {
             <TableCell>
               {flag.lastChange ? (
                 <Box>
-                  <Typography variant="body2">{who(flag.lastChange.actor)}</Typography>
-                  <Typography variant="caption" color="text.secondary" title={flag.lastChange.summary}>
+                  <Typography variant="body2">
+                    {who(flag.lastChange.actor)}
+                  </Typography>
+                  <Typography
+                    variant="caption"
+                    color="text.secondary"
+                    title={flag.lastChange.summary}
+                  >
                     {new Date(flag.lastChange.at).toLocaleString()}
                   </Typography>
                 </Box>

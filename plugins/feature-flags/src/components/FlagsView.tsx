@@ -8,9 +8,14 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo, useRef, useState } from 'react';
-import type { Environment, Flag } from '@internal/backstage-plugin-feature-flags-common';
+import { useSearchParams } from 'react-router-dom';
+import type {
+  Environment,
+  Flag,
+} from '@internal/backstage-plugin-feature-flags-common';
 import { featureFlagsApiRef } from '../api';
 import { ChangeRequestsCard } from './ChangeRequestsCard';
+import { DecidedChangeRequests } from './DecidedChangeRequests';
 import { DegradedBanner } from './DegradedBanner';
 import { FlagDetailsDialog } from './FlagDetailsDialog';
 import { FlagMatrix } from './FlagMatrix';
@@ -18,8 +23,15 @@ import { PendingToggle, ToggleDialog } from './ToggleDialogs';
 import { useFlags } from './useFlags';
 
 const ALL = '';
+/** The URL parameter that names the open flag, `<project>/<name>`. */
+export const FLAG_PARAM = 'flag';
 
-function Select(props: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
+function Select(props: {
+  label: string;
+  value: string;
+  options: string[];
+  onChange: (v: string) => void;
+}) {
   return (
     <TextField
       select
@@ -41,17 +53,27 @@ function Select(props: { label: string; value: string; options: string[]; onChan
 
 function emptyMessage(total: number, entityRef?: string) {
   if (total > 0) return 'No flag matches the search and filters.';
-  if (entityRef) return 'No flag named by this entity exists yet (stackportal.io/unleash-flags).';
+  if (entityRef)
+    return 'No flag named by this entity exists yet (stackportal.io/unleash-flags).';
   return 'No flags yet.';
 }
 
 const tagValues = (flags: Flag[], type: string) =>
-  [...new Set(flags.flatMap(f => f.tags.filter(t => t.type === type).map(t => t.value)))].sort();
+  [
+    ...new Set(
+      flags.flatMap(f => f.tags.filter(t => t.type === type).map(t => t.value)),
+    ),
+  ].sort();
 
 /** The flags matrix with search and filters, toggles, change requests and details; the page and the entity tab share it. */
-export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) {
+export function FlagsView(props: {
+  entityRef?: string;
+  showFilters?: boolean;
+}) {
   const api = useApi(featureFlagsApiRef);
-  const { data, capabilities, pending, error, loading, reload } = useFlags(props.entityRef);
+  const { data, capabilities, pending, error, loading, reload } = useFlags(
+    props.entityRef,
+  );
   const [query, setQuery] = useState('');
   const [stack, setStack] = useState(ALL);
   const [capability, setCapability] = useState(ALL);
@@ -62,23 +84,57 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
   const inFlight = useRef(false);
   const [toggleError, setToggleError] = useState<string>();
   const [notice, setNotice] = useState<string>();
-  const [openFlag, setOpenFlag] = useState<string>();
+  // `?flag=<project>/<name>` opens that flag's dialog (the audit log links here)
+  const [searchParams, setSearchParams] = useSearchParams();
+  const openFlag = searchParams.get(FLAG_PARAM) ?? undefined;
+  const setOpenFlag = (value: string | undefined) =>
+    setSearchParams(
+      current => {
+        const next = new URLSearchParams(current);
+        if (value) next.set(FLAG_PARAM, value);
+        else next.delete(FLAG_PARAM);
+        return next;
+      },
+      { replace: true },
+    );
 
   const flags = useMemo(() => data?.flags ?? [], [data]);
   const options = useMemo(
     () => ({
-      stacks: [...new Set([...tagValues(flags, 'stack'), ...flags.flatMap(f => f.entities.map(e => e.stack ?? ''))])].filter(Boolean).sort(),
+      stacks: [
+        ...new Set([
+          ...tagValues(flags, 'stack'),
+          ...flags.flatMap(f => f.entities.map(e => e.stack ?? '')),
+        ]),
+      ]
+        .filter(Boolean)
+        .sort(),
       capabilities: tagValues(flags, 'capability'),
-      tags: [...new Set(flags.flatMap(f => f.tags.map(t => `${t.type}:${t.value}`)))].sort(),
+      tags: [
+        ...new Set(flags.flatMap(f => f.tags.map(t => `${t.type}:${t.value}`))),
+      ].sort(),
       types: [...new Set(flags.map(f => f.type))].sort(),
     }),
     [flags],
   );
   const shown = flags.filter(f => {
     const q = query.trim().toLowerCase();
-    if (q && !`${f.name} ${f.description} ${f.project}`.toLowerCase().includes(q)) return false;
-    if (stack && !f.tags.some(t => t.type === 'stack' && t.value === stack) && !f.entities.some(e => e.stack === stack)) return false;
-    if (capability && !f.tags.some(t => t.type === 'capability' && t.value === capability)) return false;
+    if (
+      q &&
+      !`${f.name} ${f.description} ${f.project}`.toLowerCase().includes(q)
+    )
+      return false;
+    if (
+      stack &&
+      !f.tags.some(t => t.type === 'stack' && t.value === stack) &&
+      !f.entities.some(e => e.stack === stack)
+    )
+      return false;
+    if (
+      capability &&
+      !f.tags.some(t => t.type === 'capability' && t.value === capability)
+    )
+      return false;
     if (tag && !f.tags.some(t => `${t.type}:${t.value}` === tag)) return false;
     if (type && f.type !== type) return false;
     return true;
@@ -91,7 +147,13 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
   const onToggle = (flag: Flag, env: Environment, enabled: boolean) => {
     setToggleError(undefined);
     setNotice(undefined);
-    setToggle({ project: flag.project, flag: flag.name, environment: env.name, enabled, protected: env.protected });
+    setToggle({
+      project: flag.project,
+      flag: flag.name,
+      environment: env.name,
+      enabled,
+      protected: env.protected,
+    });
   };
 
   const confirm = async (reason?: string) => {
@@ -100,7 +162,13 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
     inFlight.current = true;
     setBusy(true);
     try {
-      const result = await api.toggle(toggle.project, toggle.flag, toggle.environment, toggle.enabled, reason);
+      const result = await api.toggle(
+        toggle.project,
+        toggle.flag,
+        toggle.environment,
+        toggle.enabled,
+        reason,
+      );
       const state = `${toggle.enabled ? 'on' : 'off'} in ${toggle.environment}`;
       const notices = {
         'change-request': `Change request sent: ${toggle.flag} ${state} waits for another admin.`,
@@ -129,25 +197,42 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
         </Alert>
       )}
       {notice && (
-        <Alert severity="success" sx={{ mb: 2 }} onClose={() => setNotice(undefined)} role="status">
+        <Alert
+          severity="success"
+          sx={{ mb: 2 }}
+          onClose={() => setNotice(undefined)}
+          role="status"
+        >
           {notice}
         </Alert>
       )}
-      {capabilities && !capabilities.toggle && !(capabilities.ownerToggleFlags ?? []).length && (
-        <Alert severity="info" sx={{ mb: 2 }}>
-          You can see the flags and preview them; changing them is for admins.
-        </Alert>
-      )}
+      {capabilities &&
+        !capabilities.toggle &&
+        !(capabilities.ownerToggleFlags ?? []).length && (
+          <Alert severity="info" sx={{ mb: 2 }}>
+            You can see the flags and preview them; changing them is for admins.
+          </Alert>
+        )}
       <Box sx={{ mb: 2 }}>
         <ChangeRequestsCard
-          pending={pending.filter(cr => !props.entityRef || flags.some(f => f.name === cr.flag && f.project === cr.project))}
+          pending={pending.filter(
+            cr =>
+              !props.entityRef ||
+              flags.some(f => f.name === cr.flag && f.project === cr.project),
+          )}
           capabilities={capabilities}
           onChanged={reload}
         />
       </Box>
       <Paper variant="outlined">
         {props.showFilters !== false && (
-          <Stack direction="row" spacing={2} sx={{ p: 2 }} flexWrap="wrap" useFlexGap>
+          <Stack
+            direction="row"
+            spacing={2}
+            sx={{ p: 2 }}
+            flexWrap="wrap"
+            useFlexGap
+          >
             <TextField
               size="small"
               label="Search flags"
@@ -156,10 +241,30 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
               sx={{ minWidth: 240 }}
               inputProps={{ 'aria-label': 'Search flags' }}
             />
-            <Select label="Stack" value={stack} options={options.stacks} onChange={setStack} />
-            <Select label="Capability" value={capability} options={options.capabilities} onChange={setCapability} />
-            <Select label="Tag" value={tag} options={options.tags} onChange={setTag} />
-            <Select label="Type" value={type} options={options.types} onChange={setType} />
+            <Select
+              label="Stack"
+              value={stack}
+              options={options.stacks}
+              onChange={setStack}
+            />
+            <Select
+              label="Capability"
+              value={capability}
+              options={options.capabilities}
+              onChange={setCapability}
+            />
+            <Select
+              label="Tag"
+              value={tag}
+              options={options.tags}
+              onChange={setTag}
+            />
+            <Select
+              label="Type"
+              value={type}
+              options={options.types}
+              onChange={setType}
+            />
           </Stack>
         )}
         {shown.length === 0 ? (
@@ -177,13 +282,33 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
             onOpen={f => setOpenFlag(`${f.project}/${f.name}`)}
           />
         )}
-        <Typography variant="caption" color="text.secondary" sx={{ p: 2, display: 'block' }}>
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          sx={{ p: 2, display: 'block' }}
+        >
           {shown.length} of {flags.length} flags · provider {data.provider}
-          {data.provider === 'unleash' && !data.degraded && ` · read ${Math.round(data.ageMs / 1000)} s ago`}
+          {data.provider === 'unleash' &&
+            !data.degraded &&
+            ` · read ${Math.round(data.ageMs / 1000)} s ago`}
         </Typography>
       </Paper>
+      <Box sx={{ mt: 2 }}>
+        <DecidedChangeRequests
+          flags={
+            props.entityRef
+              ? flags.map(f => ({ project: f.project, name: f.name }))
+              : undefined
+          }
+          reloadKey={pending.length}
+        />
+      </Box>
       <ToggleDialog
-        key={toggle ? `${toggle.flag}/${toggle.environment}/${toggle.enabled}` : 'none'}
+        key={
+          toggle
+            ? `${toggle.flag}/${toggle.environment}/${toggle.enabled}`
+            : 'none'
+        }
         toggle={toggle}
         busy={busy}
         error={toggleError}
@@ -191,7 +316,7 @@ export function FlagsView(props: { entityRef?: string; showFilters?: boolean }) 
         onConfirm={confirm}
       />
       <FlagDetailsDialog
-        key={openFlag ?? 'none'}
+        key={openFlag ?? 'no-flag'}
         flag={selected}
         environments={data.environments}
         capabilities={capabilities}

@@ -40,8 +40,8 @@ export function ToggleDialog(props: {
         {toggle.protected ? (
           <>
             <DialogContentText sx={{ mb: 2 }}>
-              {toggle.environment} is protected: this becomes a change request that another admin approves. It
-              is applied when they approve it.
+              {toggle.environment} is protected: this becomes a change request
+              that another admin approves. It is applied when they approve it.
             </DialogContentText>
             <TextField
               fullWidth
@@ -73,7 +73,9 @@ export function ToggleDialog(props: {
         <Button
           variant="contained"
           disabled={busy || (toggle.protected && reason.trim() === '')}
-          onClick={() => onConfirm(toggle.protected ? reason.trim() : undefined)}
+          onClick={() =>
+            onConfirm(toggle.protected ? reason.trim() : undefined)
+          }
         >
           {toggle.protected ? 'Request change' : verb}
         </Button>

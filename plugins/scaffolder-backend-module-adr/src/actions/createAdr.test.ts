@@ -208,6 +208,8 @@ describe('adr:create', () => {
           mode: 'local',
           taskId: 'task-1',
           dryRun: false,
+          // the audit event names the person who ran the template
+          initiatedBy: 'user:default/omar.haddad',
         },
       },
     ]);

@@ -85,7 +85,17 @@ export function createAdrAction(options: {
           z
             .string()
             .min(1)
-            .describe('The entity whose ADR location receives the record'),
+            .describe(
+              'The entity whose ADR location receives the record (with workspacePath: the entity being created, for the link)',
+            ),
+        workspacePath: z =>
+          z
+            .string()
+            .min(1)
+            .optional()
+            .describe(
+              'A folder of the task workspace: the record is written there instead, for templates that create the entity with its first decision',
+            ),
         title: z =>
           z
             .string()
@@ -118,6 +128,43 @@ export function createAdrAction(options: {
     async handler(ctx) {
       const { input } = ctx;
       const credentials = await ctx.getInitiatorCredentials();
+      const initiatedBy =
+        (credentials.principal as { userEntityRef?: string }).userEntityRef ??
+        'unknown';
+      const renderFor = (names: string[]) => {
+        const next = nextAdrNumber(names);
+        const fileName = adrFileName(next.number, input.title, next);
+        const markdown = renderNewAdr({
+          number: next.number,
+          numbering: next,
+          title: input.title,
+          status: input.status ?? 'proposed',
+          date: today(),
+          deciders: list(input.deciders),
+          context: input.context ?? '',
+          decision: input.decision ?? '',
+          rationale: input.rationale,
+          alternatives: input.alternatives,
+          supersedes: supersededFiles(list(input.supersedes), names),
+        });
+        return {
+          fileName,
+          markdown,
+          number: next.number,
+          id: formatAdrId(next.number, next.width),
+        };
+      };
+      if (input.workspacePath) {
+        await writeInWorkspace({
+          ctx,
+          folder: input.workspacePath,
+          entityRef: input.entityRef,
+          auditor,
+          initiatedBy,
+          render: renderFor,
+        });
+        return;
+      }
       const entity = await catalog.getEntityByRef(input.entityRef, {
         credentials,
       });
@@ -139,6 +186,7 @@ export function createAdrAction(options: {
           mode: target.type,
           taskId: ctx.task.id,
           dryRun: Boolean(ctx.isDryRun),
+          initiatedBy,
         },
       });
       try {
@@ -146,29 +194,7 @@ export function createAdrAction(options: {
         const result = await write({
           target,
           ctx,
-          render: names => {
-            const next = nextAdrNumber(names);
-            const fileName = adrFileName(next.number, input.title, next);
-            const markdown = renderNewAdr({
-              number: next.number,
-              numbering: next,
-              title: input.title,
-              status: input.status ?? 'proposed',
-              date: today(),
-              deciders: list(input.deciders),
-              context: input.context ?? '',
-              decision: input.decision ?? '',
-              rationale: input.rationale,
-              alternatives: input.alternatives,
-              supersedes: supersededFiles(list(input.supersedes), names),
-            });
-            return {
-              fileName,
-              markdown,
-              number: next.number,
-              id: formatAdrId(next.number, next.width),
-            };
-          },
+          render: renderFor,
           entityName: entity.metadata.name,
           credentialsProvider,
         });
@@ -331,4 +357,70 @@ async function openPullRequest({
   });
   ctx.logger.info(`Opened ${pull.html_url}`);
   return { ...rendered, location, pullRequestUrl: pull.html_url };
+}
+
+/**
+ * The record written into a folder of the task workspace (created if
+ * missing), numbered after the records already there: the first decision of
+ * an entity a template is creating, published with the rest of it.
+ */
+async function writeInWorkspace(options: {
+  ctx: {
+    workspacePath: string;
+    isDryRun?: boolean;
+    task: { id: string };
+    logger: { info(message: string): void };
+    output(name: string, value: unknown): void;
+  };
+  folder: string;
+  entityRef: string;
+  auditor: AuditorService;
+  initiatedBy: string;
+  render: (existing: string[]) => Rendered;
+}) {
+  const { ctx, folder: relative } = options;
+  const folder = path.resolve(ctx.workspacePath, relative);
+  if (
+    folder !== ctx.workspacePath &&
+    !folder.startsWith(ctx.workspacePath + path.sep)
+  ) {
+    throw new InputError(`workspacePath ${relative} leaves the workspace`);
+  }
+  const event = await options.auditor.createEvent({
+    eventId: 'adr-create',
+    severityLevel: 'medium',
+    meta: {
+      entityRef: options.entityRef,
+      mode: 'workspace',
+      taskId: ctx.task.id,
+      dryRun: Boolean(ctx.isDryRun),
+      initiatedBy: options.initiatedBy,
+    },
+  });
+  try {
+    const names = await fs.readdir(folder).catch(() => [] as string[]);
+    const rendered = options.render(names);
+    const location = path.join(relative, rendered.fileName);
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(
+      path.join(folder, rendered.fileName),
+      rendered.markdown,
+      {
+        encoding: 'utf8',
+        flag: 'wx',
+      },
+    );
+    const summary = `${rendered.id} written to ${location} in the new repository`;
+    ctx.logger.info(summary);
+    ctx.output('fileName', rendered.fileName);
+    ctx.output('id', rendered.id);
+    ctx.output('number', rendered.number);
+    ctx.output('location', location);
+    ctx.output('recordUrl', recordUrl(options.entityRef, rendered.fileName));
+    ctx.output('summary', summary);
+    await event.success({ meta: { file: location } });
+  } catch (error) {
+    await event.fail({ error: error as Error });
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { SharedCatalogReads } from '@internal/backstage-plugin-resilience-node';
 import {
   compareStacks,
   matchesFilter,
@@ -38,20 +39,43 @@ function titleOf(entity: Entity): string {
 
 /**
  * Two catalog round trips whatever the number of stacks: the stack Systems,
- * then their domains and owners by reference. The caller's credentials are
- * passed through, so the catalog's permissions decide what they see.
+ * then their domains and owners by reference. The caller's credentials
+ * decide what they see: callers who may read the whole catalog share one
+ * overview for a few seconds, anyone else gets their own read
+ * (SharedCatalogReads); the filter applies per request.
  */
 export class DefaultStacksService implements StacksService {
-  private constructor(private readonly catalog: CatalogService) {}
+  private constructor(
+    private readonly catalog: CatalogService,
+    private readonly reads: SharedCatalogReads,
+  ) {}
 
-  static create(options: { catalog: CatalogService }): DefaultStacksService {
-    return new DefaultStacksService(options.catalog);
+  static create(options: {
+    catalog: CatalogService;
+    reads: SharedCatalogReads;
+  }): DefaultStacksService {
+    return new DefaultStacksService(options.catalog, options.reads);
   }
 
   async getStacks(
     filter: StacksFilter,
     options: { credentials: BackstageCredentials },
   ): Promise<StacksResponse> {
+    const overview = await this.reads.read(
+      'stacks-overview',
+      options.credentials,
+      read => this.overview(read),
+    );
+    return {
+      ...overview,
+      stacks: overview.stacks.filter(stack => matchesFilter(stack, filter)),
+    };
+  }
+
+  /** Every stack the credentials may see, with their domains and summary. */
+  private async overview(options: {
+    credentials: BackstageCredentials;
+  }): Promise<StacksResponse> {
     const { items } = await this.catalog.getEntities(
       {
         filter: { kind: 'system', 'spec.type': STACK_SYSTEM_TYPE },
@@ -95,7 +119,7 @@ export class DefaultStacksService implements StacksService {
       }
     }
     return {
-      stacks: stacks.filter(stack => matchesFilter(stack, filter)),
+      stacks,
       domains: orderDomains([...domains.values()], stacks),
       summary: summarizeStacks(stacks),
     };

@@ -172,7 +172,9 @@ const parts = (present: string[] | undefined) =>
     ? DOC_PARTS.map(part => ({
         part,
         present: present.includes(part),
-        evidence: present.includes(part) ? `line 3: ${part}` : `no "${part}" heading`,
+        evidence: present.includes(part)
+          ? `line 3: ${part}`
+          : `no "${part}" heading`,
       }))
     : [];
 
@@ -199,23 +201,42 @@ const measured = (
  */
 export const coverageResponse: CoverageResponse = {
   stacks: [
-    measured('integration-stack', 'Integration Stack', 'incomplete', DOC_PARTS.filter(p => p !== 'user-features'), {
+    measured(
+      'integration-stack',
+      'Integration Stack',
+      'incomplete',
+      DOC_PARTS.filter(p => p !== 'user-features'),
+      {
+        priority: 'critical',
+        reviewRank: 1,
+        docsLocation: 'docs/integration-stack.md',
+      },
+    ),
+    measured('auth-stack', 'Auth Stack', 'missing', [...DOC_PARTS], {
       priority: 'critical',
-      reviewRank: 1,
-      docsLocation: 'docs/integration-stack.md',
     }),
-    measured('auth-stack', 'Auth Stack', 'missing', [...DOC_PARTS], { priority: 'critical' }),
-    measured('experimentation-stack', 'Experimentation Stack', 'missing', undefined, {
-      priority: 'medium',
-      error: 'no documentation location (stackportal.io/docs-location)',
+    measured(
+      'experimentation-stack',
+      'Experimentation Stack',
+      'missing',
+      undefined,
+      {
+        priority: 'medium',
+        error: 'no documentation location (stackportal.io/docs-location)',
+      },
+    ),
+    measured('ai-stack', 'AI Stack', 'complete', [...DOC_PARTS], {
+      priority: 'low',
     }),
-    measured('ai-stack', 'AI Stack', 'complete', [...DOC_PARTS], { priority: 'low' }),
   ],
   measured: { complete: 2, incomplete: 1, missing: 1 },
   mismatches: 1,
 };
 
 /** Answers `GET /api/adr/coverage` from {@link coverageResponse}. */
-export function serveCoverage(server: SetupServer, response: CoverageResponse = coverageResponse) {
+export function serveCoverage(
+  server: SetupServer,
+  response: CoverageResponse = coverageResponse,
+) {
   server.use(http.get(COVERAGE_URL, () => HttpResponse.json(response)));
 }

@@ -26,7 +26,9 @@ function AdminNavItem(props: { children: ReactNode }) {
 
 /** Shows the Compliance item only to those who may read the audit log. */
 function ComplianceNavItem(props: { children: ReactNode }) {
-  const { allowed } = usePermission({ permission: auditLogEventReadPermission });
+  const { allowed } = usePermission({
+    permission: auditLogEventReadPermission,
+  });
   return allowed ? <>{props.children}</> : null;
 }
 
@@ -40,6 +42,7 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      nav.take('page:audit-log/reports'); // reached from the Compliance page
 
       return (
         <Sidebar>

@@ -46,7 +46,10 @@ export class DevSignInIdentity implements IdentityApi {
     userName: string;
     discoveryApi: DiscoveryApi;
   }): Promise<DevSignInIdentity> {
-    const identity = new DevSignInIdentity(options.userName, options.discoveryApi);
+    const identity = new DevSignInIdentity(
+      options.userName,
+      options.discoveryApi,
+    );
     await identity.getSession();
     window.localStorage.setItem(DEV_USER_STORAGE_KEY, options.userName);
     return identity;

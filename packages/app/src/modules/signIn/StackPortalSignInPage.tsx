@@ -103,7 +103,11 @@ function DevSignIn(props: SignInPageProps) {
       <Content>
         {error && (
           <Box mb={2}>
-            <WarningPanel severity="error" title="Sign-in failed" message={error.message} />
+            <WarningPanel
+              severity="error"
+              title="Sign-in failed"
+              message={error.message}
+            />
           </Box>
         )}
         {signingIn && !error && <Progress />}

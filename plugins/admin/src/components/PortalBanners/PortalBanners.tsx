@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   ImpersonationSession,
@@ -13,6 +13,7 @@ import ConstructionIcon from '@mui/icons-material/Construction';
 import { adminApiRef } from '../../api';
 import { forgetImpersonation, rememberedImpersonation } from '../../identity';
 import { loadPage } from '../../navigation';
+import { onMaintenanceAnnounced } from './maintenanceSignal';
 
 const POLL_MS = 15_000;
 
@@ -104,60 +105,42 @@ export const ImpersonationBanner = () => {
   };
 
   return (
-    <>
-      {/* keep page headers clear of the banner */}
-      <GlobalStyles
-        styles={{
-          body: { paddingTop: 52 },
-          // the sidebar is fixed at the top of the window: start it below the banner
-          '[data-testid="sidebar-root"]': { top: '52px !important' },
-        }}
-      />
-      <Box
-        role="status"
-        aria-label="Impersonation banner"
-        data-testid="impersonation-banner"
-        sx={{
-          position: 'fixed',
-          top: 0,
-          left: 0,
-          right: 0,
-          zIndex: 1400,
-          px: 2,
-          py: 1,
-          display: 'flex',
-          alignItems: 'center',
-          gap: 2,
-          flexWrap: 'wrap',
-          bgcolor: 'warning.main',
-          color: 'warning.contrastText',
-          boxShadow: 3,
-        }}
+    <Box
+      role="status"
+      aria-label="Impersonation banner"
+      data-testid="impersonation-banner"
+      sx={{
+        px: 2,
+        py: 1,
+        display: 'flex',
+        alignItems: 'center',
+        gap: 2,
+        flexWrap: 'wrap',
+        bgcolor: 'warning.main',
+        color: 'warning.contrastText',
+      }}
+    >
+      <VisibilityIcon />
+      <Typography variant="body2" sx={{ flex: 1, minWidth: 240 }}>
+        <strong>You are impersonating {session.targetRef}</strong>
+        {session.allowWrites ? ' (writes allowed and audited)' : ' (read-only)'}
+        . Reason: “{session.reason}”
+        {session.ticket ? ` (ticket ${session.ticket})` : ''}. Ends in{' '}
+        <strong data-testid="impersonation-countdown">
+          {countdown(session.expiresAt, now)}
+        </strong>
+        {error ? ` — could not stop: ${error}` : ''}
+      </Typography>
+      <Button
+        variant="contained"
+        color="inherit"
+        onClick={stop}
+        disabled={stopping}
+        sx={{ color: 'text.primary' }}
       >
-        <VisibilityIcon />
-        <Typography variant="body2" sx={{ flex: 1, minWidth: 240 }}>
-          <strong>You are impersonating {session.targetRef}</strong>
-          {session.allowWrites
-            ? ' (writes allowed and audited)'
-            : ' (read-only)'}
-          . Reason: “{session.reason}”
-          {session.ticket ? ` (ticket ${session.ticket})` : ''}. Ends in{' '}
-          <strong data-testid="impersonation-countdown">
-            {countdown(session.expiresAt, now)}
-          </strong>
-          {error ? ` — could not stop: ${error}` : ''}
-        </Typography>
-        <Button
-          variant="contained"
-          color="inherit"
-          onClick={stop}
-          disabled={stopping}
-          sx={{ color: 'text.primary' }}
-        >
-          {stopping ? 'Stopping…' : 'Stop impersonating'}
-        </Button>
-      </Box>
-    </>
+        {stopping ? 'Stopping…' : 'Stop impersonating'}
+      </Button>
+    </Box>
   );
 };
 
@@ -175,9 +158,14 @@ export const MaintenanceBanner = () => {
       );
     load();
     const timer = setInterval(load, POLL_MS * 2);
+    // the admin who switches it sees the change at once
+    const unsubscribe = onMaintenanceAnnounced(announced => {
+      if (!cancelled) setState(announced);
+    });
     return () => {
       cancelled = true;
       clearInterval(timer);
+      unsubscribe();
     };
   }, [adminApi]);
 
@@ -187,11 +175,6 @@ export const MaintenanceBanner = () => {
       role="alert"
       data-testid="maintenance-banner"
       sx={{
-        position: 'fixed',
-        bottom: 0,
-        left: 0,
-        right: 0,
-        zIndex: 1400,
         px: 2,
         py: 1,
         display: 'flex',
@@ -199,7 +182,6 @@ export const MaintenanceBanner = () => {
         gap: 1.5,
         bgcolor: 'info.main',
         color: 'info.contrastText',
-        boxShadow: 3,
       }}
     >
       <ConstructionIcon />
@@ -211,10 +193,50 @@ export const MaintenanceBanner = () => {
   );
 };
 
-/** Both banners, on every page. */
-export const PortalBanners = () => (
-  <>
-    <ImpersonationBanner />
-    <MaintenanceBanner />
-  </>
-);
+/**
+ * Both banners, on every page, in one strip fixed at the top of the window:
+ * the page and the sidebar start below it (by its measured height), so it
+ * covers neither the sidebar nor a page's header.
+ */
+export const PortalBanners = () => {
+  const strip = useRef<HTMLDivElement>(null);
+  const [height, setHeight] = useState(0);
+  useEffect(() => {
+    const element = strip.current;
+    if (!element) return undefined;
+    const measure = () => setHeight(element.offsetHeight);
+    measure();
+    if (typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <>
+      {height > 0 && (
+        <GlobalStyles
+          styles={{
+            body: { paddingTop: height },
+            // the sidebar is fixed at the top of the window: start it below the strip
+            '[data-testid="sidebar-root"]': { top: `${height}px !important` },
+          }}
+        />
+      )}
+      <Box
+        ref={strip}
+        data-testid="portal-banners"
+        sx={{
+          position: 'fixed',
+          top: 0,
+          left: 0,
+          right: 0,
+          zIndex: 1400,
+          boxShadow: height > 0 ? 3 : 0,
+        }}
+      >
+        <ImpersonationBanner />
+        <MaintenanceBanner />
+      </Box>
+    </>
+  );
+};

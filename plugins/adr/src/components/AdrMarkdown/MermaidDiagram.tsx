@@ -3,6 +3,7 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import { useTheme } from '@mui/material/styles';
 import { Progress } from '@backstage/core-components';
+import { DiagramViewer } from './DiagramViewer';
 
 type Mermaid = typeof import('mermaid')['default'];
 
@@ -98,17 +99,9 @@ export const MermaidDiagram = ({ code }: { code: string }) => {
   }
   if (!state.svg) return <Progress aria-label="Rendering diagram" />;
   return (
-    <Box
-      role="img"
-      aria-label={`Diagram: ${code.trim().split('\n')[0]}`}
-      data-testid="adr-diagram"
-      sx={{
-        my: 2,
-        overflowX: 'auto',
-        '& svg': { maxWidth: '100%', height: 'auto' },
-      }}
-      // The SVG comes from Mermaid's strict mode and is cleaned above.
-      dangerouslySetInnerHTML={{ __html: state.svg }}
+    <DiagramViewer
+      svg={state.svg}
+      label={`Diagram: ${code.trim().split('\n')[0]}`}
     />
   );
 };

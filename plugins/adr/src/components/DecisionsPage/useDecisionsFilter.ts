@@ -9,6 +9,13 @@ import {
 const LIST_KEYS = ['status', 'system', 'stack', 'decider'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** `stackpro` and `default/stackpro` as `system:default/stackpro`, as the catalog reads them. */
+const systemRef = (value: string) => {
+  const v = value.toLocaleLowerCase('en-US');
+  if (v.includes(':')) return v;
+  return v.includes('/') ? `system:${v}` : `system:default/${v}`;
+};
+
 /** Reads the page's filters from the query string, dropping values that cannot be valid. */
 export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
   const listOf = (key: string) => [
@@ -24,8 +31,8 @@ export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
     status: ADR_STATUSES.filter(s =>
       listOf('status').filter(isAdrStatus).includes(s),
     ),
-    system: listOf('system').sort(),
-    stack: listOf('stack').sort(),
+    system: [...new Set(listOf('system').map(systemRef))].sort(),
+    stack: [...new Set(listOf('stack').map(systemRef))].sort(),
     decider: listOf('decider').sort(),
   };
   for (const key of LIST_KEYS) if (!filter[key]?.length) delete filter[key];

@@ -1,1 +1,3 @@
 export { AuditAccessRefusal, RequireAuditRead } from './AuditAccess';
+export { AuditAccessProbe } from './AuditAccessProbe';
+export { auditReadAccess } from './auditReadAccess';

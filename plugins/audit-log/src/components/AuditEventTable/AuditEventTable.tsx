@@ -1,4 +1,4 @@
-import { KeyboardEvent, ReactNode } from 'react';
+import { KeyboardEvent, ReactNode, useMemo } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,6 +12,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import {
   EmptyState,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -27,7 +28,9 @@ import {
   formatNumber,
   formatUtc,
   isFullEntityRef,
+  targetPage,
 } from '../../format';
+import { actionRows } from './actionRows';
 import { OutcomeChip, SeverityChip } from '../AuditChips';
 import { useAuditEvents } from './useAuditEvents';
 
@@ -67,6 +70,22 @@ export const ActorName = ({
   );
 };
 
+/**
+ * A flag's name (`CAP_MESSAGING_DEGRADED`) may wrap after its underscores,
+ * between its words, rather than inside one in a narrow column.
+ */
+const breakableAtUnderscores = (name: string) =>
+  name.split('_').map((part, i, parts) => (
+    <span key={i}>
+      {part}
+      {i < parts.length - 1 && (
+        <>
+          _<wbr />
+        </>
+      )}
+    </span>
+  ));
+
 export const TargetName = ({
   target,
   fullRef,
@@ -81,12 +100,22 @@ export const TargetName = ({
       </Typography>
     );
   }
-  if (isFullEntityRef(target)) {
+  const page = targetPage(target);
+  if (page?.kind === 'entity') {
     return (
       <span onClick={stopRowClick} role="presentation">
         <EntityRefLink entityRef={target}>
           {fullRef ? target : undefined}
         </EntityRefLink>
+      </span>
+    );
+  }
+  if (page) {
+    return (
+      <span onClick={stopRowClick} role="presentation">
+        <Link to={page.href} title={page.title}>
+          {fullRef ? target : breakableAtUnderscores(page.label)}
+        </Link>
       </span>
     );
   }
@@ -103,11 +132,12 @@ export const TargetName = ({
 
 const EventRow = (props: {
   event: AuditEvent;
+  initiated?: AuditEvent;
   selected: boolean;
   showTarget: boolean;
   onSelect: (event: AuditEvent) => void;
 }) => {
-  const { event, selected, showTarget, onSelect } = props;
+  const { event, initiated, selected, showTarget, onSelect } = props;
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.target !== e.currentTarget) return;
     if (e.key === 'Enter' || e.key === ' ') {
@@ -131,7 +161,7 @@ const EventRow = (props: {
       >
         {formatUtc(event.timestamp)}
       </TableCell>
-      <TableCell>
+      <TableCell sx={{ whiteSpace: 'nowrap' }}>
         <ActorName actor={event.actor} />
         {event.realActor && (
           <Typography variant="caption" color="text.secondary" component="div">
@@ -139,8 +169,10 @@ const EventRow = (props: {
           </Typography>
         )}
       </TableCell>
-      <TableCell sx={{ fontFamily: 'monospace' }}>{event.action}</TableCell>
-      <TableCell>{event.plugin}</TableCell>
+      <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+        {event.action}
+      </TableCell>
+      <TableCell sx={{ whiteSpace: 'nowrap' }}>{event.plugin}</TableCell>
       {showTarget && (
         <TableCell>
           <TargetName target={event.target} />
@@ -152,8 +184,18 @@ const EventRow = (props: {
       <TableCell>
         <OutcomeChip outcome={event.outcome} error={event.error} />
       </TableCell>
-      <TableCell align="right" sx={{ fontFamily: 'monospace' }}>
-        #{event.seq}
+      <TableCell
+        align="right"
+        sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}
+        title={
+          initiated
+            ? `Initiated #${initiated.seq} at ${formatUtc(
+                initiated.timestamp,
+              )}; ${event.outcome} #${event.seq}`
+            : undefined
+        }
+      >
+        {initiated ? `#${initiated.seq}–${event.seq}` : `#${event.seq}`}
       </TableCell>
     </TableRow>
   );
@@ -176,6 +218,7 @@ export const AuditEventTable = (props: {
   const { filter, filterKey, selectedId, onSelect, empty } = props;
   const showTarget = props.showTarget ?? true;
   const events = useAuditEvents(filter, filterKey);
+  const rows = useMemo(() => actionRows(events.items), [events.items]);
 
   if (events.loading) {
     return <Progress aria-label="Loading audit events" />;
@@ -209,7 +252,7 @@ export const AuditEventTable = (props: {
       <TableContainer>
         <Table size="small" aria-label="Audit events">
           <TableHead>
-            <TableRow>
+            <TableRow sx={{ '& th': { whiteSpace: 'nowrap' } }}>
               <TableCell>Time (UTC)</TableCell>
               <TableCell>Actor</TableCell>
               <TableCell>Action</TableCell>
@@ -221,11 +264,14 @@ export const AuditEventTable = (props: {
             </TableRow>
           </TableHead>
           <TableBody>
-            {events.items.map(event => (
+            {rows.map(({ event, initiated }) => (
               <EventRow
                 key={event.id}
                 event={event}
-                selected={event.id === selectedId}
+                initiated={initiated}
+                selected={
+                  event.id === selectedId || initiated?.id === selectedId
+                }
                 showTarget={showTarget}
                 onSelect={onSelect}
               />
@@ -261,6 +307,10 @@ export const AuditEventTable = (props: {
                 events.total,
               )} matching events`
             : `Showing ${formatNumber(events.items.length)} events`}
+          {rows.length < events.items.length &&
+            ` in ${formatNumber(rows.length)} ${
+              rows.length === 1 ? 'row' : 'rows'
+            } (an action's start and outcome share one)`}
         </Typography>
         {events.nextCursor && (
           <Button

@@ -1,6 +1,7 @@
 import { ReactNode, useEffect, useRef, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import ButtonGroup from '@mui/material/ButtonGroup';
 import Checkbox from '@mui/material/Checkbox';
 import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
@@ -8,11 +9,14 @@ import ListItemText from '@mui/material/ListItemText';
 import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
 import TextField from '@mui/material/TextField';
+import useAsync from 'react-use/esm/useAsync';
+import { useApi } from '@backstage/frontend-plugin-api';
 import {
   AuditEventFilter,
   OUTCOMES,
   SEVERITIES,
 } from '@internal/backstage-plugin-audit-log-common';
+import { auditLogApiRef } from '../../api';
 import { OUTCOME_LABELS, SEVERITY_LABELS } from '../../format';
 import {
   FilterKey,
@@ -158,15 +162,39 @@ const TimeFilter = (props: {
   />
 );
 
-const splitList = (value: string) =>
-  [
-    ...new Set(
-      value
-        .split(',')
-        .map(item => item.trim())
-        .filter(Boolean),
-    ),
-  ] as string[];
+/** The choices of a filter: what the log holds, and what the URL asks for. */
+const choices = (known: string[] | undefined, selected: string[] = []) =>
+  [...new Set([...(known ?? []), ...selected])]
+    .sort()
+    .map(value => ({ value, label: value }));
+
+const HOUR_MS = 3_600_000;
+
+/** The periods a filter sets with one click: its start, until now. */
+export const PERIOD_PRESETS = [
+  { label: '24 h', title: 'Last 24 hours', hours: 24 },
+  { label: '7 d', title: 'Last 7 days', hours: 24 * 7 },
+  { label: '30 d', title: 'Last 30 days', hours: 24 * 30 },
+] as const;
+
+/** The start of the last `hours`, to the minute (so that the URL stays short). */
+export function periodStart(hours: number, now = Date.now()): string {
+  const start = new Date(now - hours * HOUR_MS);
+  start.setUTCSeconds(0, 0);
+  return start.toISOString();
+}
+
+/** The preset the filter's period matches (started within a minute of it), if any. */
+export function activePreset(
+  filter: AuditEventFilter,
+  now = Date.now(),
+): number | undefined {
+  if (!filter.from || filter.to) return undefined;
+  const from = new Date(filter.from).getTime();
+  return PERIOD_PRESETS.find(
+    preset => Math.abs(now - preset.hours * HOUR_MS - from) < 2 * 60_000,
+  )?.hours;
+}
 
 /** The event filters, "Clear" and room for the page's actions (Export). */
 export const AuditFilters = (props: {
@@ -177,6 +205,9 @@ export const AuditFilters = (props: {
   actions?: ReactNode;
 }) => {
   const { filter, onChange, onClear, actions } = props;
+  const api = useApi(auditLogApiRef);
+  // the choices are a help: without them the filters still apply from the URL
+  const { value: held } = useAsync(() => api.listValues(), [api]);
   // Remounts the text fields on Clear so a half-typed value goes too.
   const [generation, setGeneration] = useState(0);
   const set = <K extends FilterKey>(key: K, value: AuditEventFilter[K]) =>
@@ -204,22 +235,19 @@ export const AuditFilters = (props: {
         value={filter.actor ?? ''}
         onCommit={value => set('actor', value || undefined)}
       />
-      <TextFilter
-        key={`action-${generation}`}
+      <MultiSelect
         id="action"
         label="Action"
-        placeholder="entity-delete, flag-toggle"
-        value={(filter.action ?? []).join(', ')}
-        onCommit={value => set('action', splitList(value))}
+        options={choices(held?.actions, filter.action)}
+        selected={filter.action ?? []}
+        onChange={selected => set('action', selected)}
       />
-      <TextFilter
-        key={`plugin-${generation}`}
+      <MultiSelect
         id="plugin"
         label="Plugin"
-        placeholder="catalog, scaffolder"
-        width={160}
-        value={(filter.plugin ?? []).join(', ')}
-        onCommit={value => set('plugin', splitList(value))}
+        options={choices(held?.plugins, filter.plugin)}
+        selected={filter.plugin ?? []}
+        onChange={selected => set('plugin', selected)}
       />
       <TextFilter
         key={`target-${generation}`}
@@ -254,6 +282,26 @@ export const AuditFilters = (props: {
           )
         }
       />
+      <Box sx={{ display: 'flex', flexDirection: 'column', gap: 0.5 }}>
+        <ButtonGroup size="small" aria-label="Period" sx={{ height: 40 }}>
+          {PERIOD_PRESETS.map(preset => (
+            <Button
+              key={preset.label}
+              aria-label={preset.title}
+              title={preset.title}
+              variant={
+                activePreset(filter) === preset.hours ? 'contained' : 'outlined'
+              }
+              onClick={() =>
+                onChange({ from: periodStart(preset.hours), to: undefined })
+              }
+              sx={{ whiteSpace: 'nowrap' }}
+            >
+              {preset.label}
+            </Button>
+          ))}
+        </ButtonGroup>
+      </Box>
       <TimeFilter
         id="from"
         label="From"

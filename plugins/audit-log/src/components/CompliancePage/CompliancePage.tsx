@@ -1,6 +1,14 @@
 import Button from '@mui/material/Button';
 import Grid from '@mui/material/Grid';
-import { Content, Header, InfoCard, Page } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  InfoCard,
+  LinkButton,
+  Page,
+} from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
+import { reportsRouteRef } from '../../routes';
 import { ActivityChart } from '../ActivityChart';
 import { RequireAuditRead } from '../AuditAccess';
 import { AuditEventBrowser } from '../AuditEventBrowser';
@@ -13,6 +21,20 @@ import {
 import { ChainStatusCard } from '../ChainStatusCard';
 import { ExportButton } from '../ExportDialog';
 import { SigningKeyCard } from '../SigningKeyCard';
+
+/** To the audit reports (compliance produces them from this log). */
+const AuditReportsLink = () => {
+  const reports = useRouteRef(reportsRouteRef);
+  return (
+    <LinkButton
+      variant="contained"
+      color="inherit"
+      to={reports?.() ?? '/audit-reports'}
+    >
+      Audit reports
+    </LinkButton>
+  );
+};
 
 const ComplianceContent = () => {
   const { filter, filterKey, patchFilter, clearFilter } = useAuditFilter();
@@ -80,7 +102,9 @@ export const CompliancePage = () => (
     <Header
       title="Compliance"
       subtitle="Every privileged action in the portal, tamper-evident and exportable with a signed manifest"
-    />
+    >
+      <AuditReportsLink />
+    </Header>
     <Content>
       <RequireAuditRead>
         <ComplianceContent />

@@ -72,6 +72,35 @@ const PartCell = ({ stack, part }: { stack: StackCoverage; part: DocPart }) => {
 };
 
 /**
+ * Why stacks have no readable document, said once per reason with how many
+ * stacks it concerns, instead of once per row.
+ */
+const MissingReasons = ({ stacks }: { stacks: StackCoverage[] }) => {
+  const reasons = new Map<string, number>();
+  for (const stack of stacks) {
+    if (stack.parts.length === 0) {
+      const reason = stack.error ?? 'no documentation';
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+  }
+  if (reasons.size === 0) return null;
+  return (
+    <Box
+      component="ul"
+      sx={{ m: 0, mb: 2, pl: 2 }}
+      data-testid="coverage-missing"
+    >
+      {[...reasons].map(([reason, count]) => (
+        <Typography component="li" variant="body2" key={reason}>
+          {count} {count === 1 ? 'stack has' : 'stacks have'} no document:{' '}
+          {reason}
+        </Typography>
+      ))}
+    </Box>
+  );
+};
+
+/**
  * Stacks by the six parts the architecture review requires, measured from
  * each stack's documentation, most urgent first. The measured status stands
  * next to the catalog's, and a difference is called out.
@@ -155,6 +184,7 @@ export const CoverageMatrix = ({
           </Select>
         </FormControl>
       </Box>
+      <MissingReasons stacks={rows} />
       <Box sx={{ overflowX: 'auto' }}>
         <Table size="small" aria-label="Documentation coverage">
           <TableHead>
@@ -207,10 +237,16 @@ export const CoverageMatrix = ({
                     <PartCell key={part} stack={stack} part={part} />
                   ))
                 ) : (
-                  <TableCell colSpan={DOC_PARTS.length}>
-                    <Typography variant="body2" color="text.secondary">
-                      No documentation{stack.error ? `: ${stack.error}` : ''}
-                    </Typography>
+                  <TableCell
+                    colSpan={DOC_PARTS.length}
+                    align="center"
+                    data-testid={`coverage-no-document-${stack.name}`}
+                  >
+                    <Tooltip title={stack.error ?? 'No documentation'}>
+                      <Typography variant="body2" color="text.secondary">
+                        No document
+                      </Typography>
+                    </Tooltip>
                   </TableCell>
                 )}
                 <TableCell>

@@ -66,7 +66,13 @@ export function groupByDomain(
  * The measured status when the documentation was read, with the catalog's
  * declared status called out where it differs; the declared one otherwise.
  */
-const Documentation = ({ stack, measured }: { stack: Stack; measured?: StackCoverage }) => {
+const Documentation = ({
+  stack,
+  measured,
+}: {
+  stack: Stack;
+  measured?: StackCoverage;
+}) => {
   if (!measured) {
     return <DocStatusChip status={stack.docStatus} />;
   }
@@ -74,7 +80,12 @@ const Documentation = ({ stack, measured }: { stack: Stack; measured?: StackCove
     <>
       <DocStatusChip status={measured.measuredStatus} />
       {stack.docStatus && stack.docStatus !== measured.measuredStatus && (
-        <Typography variant="caption" component="div" color="warning.main" data-testid={`stack-status-differs-${stack.name}`}>
+        <Typography
+          variant="caption"
+          component="div"
+          color="warning.main"
+          data-testid={`stack-status-differs-${stack.name}`}
+        >
           Catalog says {DOC_STATUS_LABELS[stack.docStatus]}
         </Typography>
       )}
@@ -82,7 +93,13 @@ const Documentation = ({ stack, measured }: { stack: Stack; measured?: StackCove
   );
 };
 
-const StackRow = ({ stack, measured }: { stack: Stack; measured?: StackCoverage }) => (
+const StackRow = ({
+  stack,
+  measured,
+}: {
+  stack: Stack;
+  measured?: StackCoverage;
+}) => (
   <TableRow
     hover
     data-testid={`stack-row-${stack.name}`}

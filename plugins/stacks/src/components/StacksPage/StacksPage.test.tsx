@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -17,6 +17,11 @@ import {
   testStacksClient,
 } from '../../__testUtils__/fixtures';
 import { StacksPage } from './StacksPage';
+
+// the page renders two tabs of tables, charts and filters: slow to render in
+// jsdom when the test command runs many suites at once on two cores
+jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 10_000 });
 
 /** Shows the query string, as the address bar would. */
 const AddressBar = () => (
@@ -44,7 +49,8 @@ describe('StacksPage', () => {
     const queries = serveStacks(server);
     await renderPage();
 
-    const core = await screen.findByRole('region', {
+    await screen.findByTestId('stack-row-integration-stack');
+    const core = screen.getByRole('region', {
       name: 'Core Infrastructure',
     });
     expect(
@@ -217,65 +223,149 @@ describe('StacksPage', () => {
 
   it('measures each stack’s documentation by the six parts, in review order, and says where the catalog differs', async () => {
     serveStacks(server);
-    await renderPage();
-    const matrix = await screen.findByRole('table', { name: 'Documentation coverage' });
+    await renderPage('/stacks?view=coverage');
+    const matrix = await screen.findByRole('table', {
+      name: 'Documentation coverage',
+    });
     expect(
       within(matrix)
         .getAllByRole('row')
         .map(row => row.getAttribute('aria-label'))
         .slice(1),
-    ).toEqual(['Integration Stack', 'Auth Stack', 'Experimentation Stack', 'AI Stack']);
-    expect(within(matrix).getByRole('columnheader', { name: 'User features' })).toBeInTheDocument();
-    const integration = within(matrix).getByTestId('coverage-row-integration-stack');
-    expect(within(integration).getByTestId('coverage-integration-stack-user-features')).toHaveAttribute('data-present', 'false');
-    expect(within(integration).getByTitle(/User Features: missing/)).toBeInTheDocument();
-    expect(within(integration).getByTestId('coverage-integration-stack-trade-off-analysis')).toHaveAttribute('data-present', 'true');
+    ).toEqual([
+      'Integration Stack',
+      'Auth Stack',
+      'Experimentation Stack',
+      'AI Stack',
+    ]);
+    expect(
+      within(matrix).getByRole('columnheader', { name: 'User features' }),
+    ).toBeInTheDocument();
+    const integration = within(matrix).getByTestId(
+      'coverage-row-integration-stack',
+    );
+    expect(
+      within(integration).getByTestId(
+        'coverage-integration-stack-user-features',
+      ),
+    ).toHaveAttribute('data-present', 'false');
+    expect(
+      within(integration).getByTitle(/User Features: missing/),
+    ).toBeInTheDocument();
+    expect(
+      within(integration).getByTestId(
+        'coverage-integration-stack-trade-off-analysis',
+      ),
+    ).toHaveAttribute('data-present', 'true');
     expect(within(integration).getByText('Incomplete')).toBeInTheDocument();
-    expect(within(matrix).getByTestId('coverage-row-experimentation-stack')).toHaveTextContent(
-      'No documentation: no documentation location (stackportal.io/docs-location)',
+    expect(
+      within(matrix).getByTestId('coverage-row-experimentation-stack'),
+    ).toHaveTextContent('No document');
+    // the reason is said once above the table, not once per row
+    expect(screen.getByTestId('coverage-missing')).toHaveTextContent(
+      '1 stack has no document: no documentation location (stackportal.io/docs-location)',
     );
     // Auth is documented in full, the catalog says missing: both places say so.
-    expect(within(matrix).getByTestId('coverage-differs-auth-stack')).toHaveTextContent('Catalog says Missing');
-    const authRow = screen.getByTestId('stack-row-auth-stack');
-    expect(within(authRow).getByText('Complete')).toBeInTheDocument();
-    expect(within(authRow).getByTestId('stack-status-differs-auth-stack')).toHaveTextContent('Catalog says Missing');
+    expect(
+      within(matrix).getByTestId('coverage-differs-auth-stack'),
+    ).toHaveTextContent('Catalog says Missing');
     expect(screen.getByTestId('coverage-summary')).toHaveTextContent(
       'Measured: 2 complete · 1 incomplete · 1 missing · 1 stack differs from the catalog',
     );
+    await userEvent.click(
+      screen.getByRole('tab', { name: 'Stacks by domain' }),
+    );
+    const authRow = await screen.findByTestId('stack-row-auth-stack');
+    expect(within(authRow).getByText('Complete')).toBeInTheDocument();
+    expect(
+      within(authRow).getByTestId('stack-status-differs-auth-stack'),
+    ).toHaveTextContent('Catalog says Missing');
   });
 
   it('filters the matrix to the stacks missing a part, and follows the page filters', async () => {
     serveStacks(server);
-    await renderPage('/stacks?coverage=missing:user-features');
-    const matrix = await screen.findByRole('table', { name: 'Documentation coverage' });
+    await renderPage('/stacks?view=coverage&coverage=missing:user-features');
+    const matrix = await screen.findByRole('table', {
+      name: 'Documentation coverage',
+    });
     await waitFor(() =>
-      expect(within(matrix).getAllByTestId(/^coverage-row-/).map(r => r.getAttribute('data-testid'))).toEqual([
+      expect(
+        within(matrix)
+          .getAllByTestId(/^coverage-row-/)
+          .map(r => r.getAttribute('data-testid')),
+      ).toEqual([
         'coverage-row-integration-stack',
         'coverage-row-experimentation-stack',
       ]),
     );
     await userEvent.click(screen.getByRole('combobox', { name: /^Layer/ }));
-    await userEvent.click(await screen.findByRole('option', { name: 'L6 Application' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'L6 Application' }),
+    );
     await userEvent.keyboard('{Escape}');
     await waitFor(() =>
-      expect(within(matrix).getAllByTestId(/^coverage-row-/).map(r => r.getAttribute('data-testid'))).toEqual([
-        'coverage-row-experimentation-stack',
+      expect(
+        within(matrix)
+          .getAllByTestId(/^coverage-row-/)
+          .map(r => r.getAttribute('data-testid')),
+      ).toEqual(['coverage-row-experimentation-stack']),
+    );
+    expect(screen.getByTestId('address-bar')).toHaveTextContent(
+      'coverage=missing%3Auser-features',
+    );
+  });
+
+  it('filters by a priority when its summary card is clicked, and unfilters on a second click', async () => {
+    const queries = serveStacks(server);
+    await renderPage();
+    await screen.findByTestId('stack-row-auth-stack');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show only critical stacks' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('address-bar')).toHaveTextContent(
+        'priority=critical',
+      ),
+    );
+    expect(
+      screen.getByRole('button', { name: 'Show only critical stacks' }),
+    ).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() =>
+      expect(queries[queries.length - 1].getAll('priority')).toEqual([
+        'critical',
       ]),
     );
-    expect(screen.getByTestId('address-bar')).toHaveTextContent('coverage=missing%3Auser-features');
-  });
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show only critical stacks' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('address-bar')).not.toHaveTextContent(
+        'priority',
+      ),
+    );
+  }, 20_000);
 
   it('keeps the declared statuses when coverage cannot be measured', async () => {
     serveStacks(server);
     server.use(
       http.get(COVERAGE_URL, () =>
-        HttpResponse.json({ error: { name: 'Error', message: 'adr backend down' } }, { status: 503 }),
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'adr backend down' } },
+          { status: 503 },
+        ),
       ),
     );
     await renderPage();
-    expect(await screen.findByText(/Could not measure documentation coverage/)).toBeInTheDocument();
     const authRow = await screen.findByTestId('stack-row-auth-stack');
     expect(within(authRow).getByText('Missing')).toBeInTheDocument();
-    expect(within(authRow).queryByTestId('stack-status-differs-auth-stack')).not.toBeInTheDocument();
+    expect(
+      within(authRow).queryByTestId('stack-status-differs-auth-stack'),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('tab', { name: 'Documentation coverage' }),
+    );
+    expect(
+      await screen.findByText(/Could not measure documentation coverage/),
+    ).toBeInTheDocument();
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
 import {
   Content,
   EmptyState,
@@ -12,7 +13,11 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { StacksResponse } from '@internal/backstage-plugin-stacks-common';
+import {
+  Priority,
+  StacksResponse,
+} from '@internal/backstage-plugin-stacks-common';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { stacksApiRef } from '../../api';
 import { CoverageMatrix } from '../CoverageMatrix';
@@ -52,9 +57,35 @@ const NoStacks = ({
  * and the matching stacks grouped by domain. All of it comes from one request
  * per filter change.
  */
+/** The page's two views, kept in the URL (`?view=coverage`). */
+type View = 'stacks' | 'coverage';
+const VIEW_PARAM = 'view';
+
 export const StacksPage = () => {
   const stacksApi = useApi(stacksApiRef);
   const { filter, filterKey, setFilter, clearFilter } = useStacksFilter();
+  const [params, setParams] = useSearchParams();
+  const view: View =
+    params.get(VIEW_PARAM) === 'coverage' ? 'coverage' : 'stacks';
+  const setView = (next: View) =>
+    setParams(
+      current => {
+        const updated = new URLSearchParams(current);
+        if (next === 'stacks') updated.delete(VIEW_PARAM);
+        else updated.set(VIEW_PARAM, next);
+        return updated;
+      },
+      { replace: true },
+    );
+  const togglePriority = (priority: Priority) => {
+    const current = filter.priority ?? [];
+    setFilter({
+      ...filter,
+      priority: current.includes(priority)
+        ? current.filter(p => p !== priority)
+        : [...current, priority],
+    });
+  };
   const { value, loading, error, retry } = useAsyncRetry(
     () => stacksApi.getStacks(filter),
     // filterKey changes exactly when the filter's content does
@@ -64,7 +95,8 @@ export const StacksPage = () => {
   // Measured once per visit: the documents, not the filters, decide it.
   const coverage = useAsyncRetry(() => stacksApi.getCoverage(), [stacksApi]);
   const measured = useMemo(
-    () => new Map(coverage.value?.stacks.map(stack => [stack.entityRef, stack])),
+    () =>
+      new Map(coverage.value?.stacks.map(stack => [stack.entityRef, stack])),
     [coverage.value],
   );
 
@@ -119,9 +151,13 @@ export const StacksPage = () => {
           <InfoCard
             title="Architecture review"
             titleTypographyProps={{ component: 'h2' }}
-            subheader="Documentation status the catalog declares for every stack, by priority (filters do not apply)"
+            subheader="Documentation status the catalog declares for every stack, by priority; click a priority to filter by it"
           >
-            <StacksSummary summary={data.summary} />
+            <StacksSummary
+              summary={data.summary}
+              selected={filter.priority}
+              onSelectPriority={togglePriority}
+            />
           </InfoCard>
         )}
         <StacksFilters
@@ -132,35 +168,53 @@ export const StacksPage = () => {
           onChange={setFilter}
           onClear={clearFilter}
         />
+        <Tabs
+          value={view}
+          onChange={(_, next) => setView(next)}
+          aria-label="Stacks views"
+          sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
+        >
+          <Tab value="stacks" label="Stacks by domain" />
+          <Tab value="coverage" label="Documentation coverage" />
+        </Tabs>
         {loading && value && (
           <LinearProgress aria-label="Loading stacks" sx={{ mb: 1 }} />
         )}
-        {list}
-        <Box sx={{ mt: 3 }} />
-        <InfoCard
-          title="Documentation coverage"
-          titleTypographyProps={{ component: 'h2' }}
-          subheader="The six parts the architecture review requires, found in each stack's documentation (stackportal.io/docs-location); follows the filters above"
-        >
-          {coverage.loading && !coverage.value && <Progress />}
-          {coverage.error && (
-            <>
-              <ResponseErrorPanel
-                title="Could not measure documentation coverage; the list shows the catalog's declared status"
-                error={coverage.error}
+        {view === 'stacks' && list}
+        {view === 'coverage' && (
+          <InfoCard
+            title="Documentation coverage"
+            titleTypographyProps={{ component: 'h2' }}
+            subheader="The six parts the architecture review requires, found in each stack's documentation (stackportal.io/docs-location); follows the filters above"
+          >
+            {coverage.loading && !coverage.value && <Progress />}
+            {coverage.error && (
+              <>
+                <ResponseErrorPanel
+                  title="Could not measure documentation coverage; the list shows the catalog's declared status"
+                  error={coverage.error}
+                />
+                <Button
+                  sx={{ mt: 2 }}
+                  variant="outlined"
+                  onClick={coverage.retry}
+                >
+                  Retry
+                </Button>
+              </>
+            )}
+            {coverage.value && (
+              <CoverageMatrix
+                coverage={coverage.value}
+                visible={
+                  value
+                    ? new Set(value.stacks.map(s => s.entityRef))
+                    : undefined
+                }
               />
-              <Button sx={{ mt: 2 }} variant="outlined" onClick={coverage.retry}>
-                Retry
-              </Button>
-            </>
-          )}
-          {coverage.value && (
-            <CoverageMatrix
-              coverage={coverage.value}
-              visible={value ? new Set(value.stacks.map(s => s.entityRef)) : undefined}
-            />
-          )}
-        </InfoCard>
+            )}
+          </InfoCard>
+        )}
       </Content>
     </Page>
   );

@@ -1,11 +1,13 @@
 import Box from '@mui/material/Box';
 import Card from '@mui/material/Card';
+import CardActionArea from '@mui/material/CardActionArea';
 import CardContent from '@mui/material/CardContent';
 import Grid from '@mui/material/Grid';
 import Typography from '@mui/material/Typography';
 import {
   DOC_STATUSES,
   PRIORITIES,
+  Priority,
   StacksSummary as Summary,
   StatusCounts,
 } from '@internal/backstage-plugin-stacks-common';
@@ -85,17 +87,57 @@ const Legend = ({ counts }: { counts: StatusCounts }) => (
   </Box>
 );
 
+const PriorityBody = ({
+  priority,
+  counts,
+}: {
+  priority: Priority;
+  counts: StatusCounts;
+}) => {
+  const total = countOf(counts);
+  return (
+    <CardContent>
+      <Box
+        sx={{
+          display: 'flex',
+          justifyContent: 'space-between',
+          alignItems: 'baseline',
+          mb: 1,
+        }}
+      >
+        <Typography variant="h6" component="h3">
+          {PRIORITY_LABELS[priority]}
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          {total} {total === 1 ? 'stack' : 'stacks'}
+        </Typography>
+      </Box>
+      <StatusBar
+        label={`${PRIORITY_LABELS[priority]} stacks`}
+        counts={counts}
+      />
+      <Legend counts={counts} />
+    </CardContent>
+  );
+};
+
 /**
  * The architecture review as live data: per priority, how many stacks are
  * documented completely, incompletely or not at all, plus the totals.
- * `compact` lays the priorities out two by two, for narrow cards.
+ * `compact` lays the priorities out two by two, for narrow cards. With
+ * `onSelectPriority` each priority's card is a toggle that filters by it.
  */
 export const StacksSummary = ({
   summary,
   compact = false,
+  selected = [],
+  onSelectPriority,
 }: {
   summary: Summary;
   compact?: boolean;
+  /** Priorities the page filters by; their cards show as pressed. */
+  selected?: Priority[];
+  onSelectPriority?: (priority: Priority) => void;
 }) => (
   <Box data-testid="stacks-summary">
     <Box component="section" aria-label="All stacks" sx={{ mb: 2 }}>
@@ -109,7 +151,6 @@ export const StacksSummary = ({
     <Grid container spacing={2}>
       {PRIORITIES.map(priority => {
         const counts = summary.byPriority[priority];
-        const total = countOf(counts);
         return (
           <Grid item key={priority} xs={12} sm={6} md={compact ? 6 : 3}>
             <Card
@@ -117,30 +158,28 @@ export const StacksSummary = ({
               component="section"
               aria-label={`${PRIORITY_LABELS[priority]} stacks`}
               data-testid={`stacks-summary-${priority}`}
-              sx={{ height: '100%' }}
+              sx={{
+                height: '100%',
+                borderColor: selected.includes(priority)
+                  ? 'primary.main'
+                  : undefined,
+                borderWidth: selected.includes(priority) ? 2 : undefined,
+              }}
             >
-              <CardContent>
-                <Box
-                  sx={{
-                    display: 'flex',
-                    justifyContent: 'space-between',
-                    alignItems: 'baseline',
-                    mb: 1,
-                  }}
+              {onSelectPriority ? (
+                <CardActionArea
+                  sx={{ height: '100%' }}
+                  aria-pressed={selected.includes(priority)}
+                  aria-label={`Show only ${PRIORITY_LABELS[
+                    priority
+                  ].toLocaleLowerCase('en-US')} stacks`}
+                  onClick={() => onSelectPriority(priority)}
                 >
-                  <Typography variant="h6" component="h3">
-                    {PRIORITY_LABELS[priority]}
-                  </Typography>
-                  <Typography variant="body2" color="text.secondary">
-                    {total} {total === 1 ? 'stack' : 'stacks'}
-                  </Typography>
-                </Box>
-                <StatusBar
-                  label={`${PRIORITY_LABELS[priority]} stacks`}
-                  counts={counts}
-                />
-                <Legend counts={counts} />
-              </CardContent>
+                  <PriorityBody priority={priority} counts={counts} />
+                </CardActionArea>
+              ) : (
+                <PriorityBody priority={priority} counts={counts} />
+              )}
             </Card>
           </Grid>
         );

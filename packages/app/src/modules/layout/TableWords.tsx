@@ -1,0 +1,23 @@
+import GlobalStyles from '@mui/material/GlobalStyles';
+
+/**
+ * Table cells wrap between words, never inside one.
+ *
+ * Backstage's theme gives every table cell `word-break: break-word`, which
+ * lets the browser size a column narrower than its longest word and then
+ * break names mid-word ("SmartS / tack", "capabilit / y") in the catalog's
+ * eight-column table at a desk's width. `overflow-wrap: break-word` still
+ * breaks a word that cannot fit at all, but columns are first sized to hold
+ * whole words. The element selectors outrank the theme's single class on
+ * both MUI v4 and v5 cells.
+ */
+export const TableWords = () => (
+  <GlobalStyles
+    styles={{
+      'td.MuiTableCell-root, th.MuiTableCell-root': {
+        wordBreak: 'normal',
+        overflowWrap: 'break-word',
+      },
+    }}
+  />
+);

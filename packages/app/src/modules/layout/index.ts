@@ -1,0 +1,1 @@
+export { layoutModule } from './layoutModule';

@@ -1,0 +1,1 @@
+export { StackDocsContent } from './StackDocsContent';
