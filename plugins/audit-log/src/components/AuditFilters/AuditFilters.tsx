@@ -2,15 +2,13 @@ import { ReactNode, useEffect, useRef, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import ButtonGroup from '@mui/material/ButtonGroup';
-import Checkbox from '@mui/material/Checkbox';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
-import ListItemText from '@mui/material/ListItemText';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import TextField from '@mui/material/TextField';
 import useAsync from 'react-use/esm/useAsync';
 import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  FilterOption,
+  MultiSelectFilter,
+} from '@internal/backstage-plugin-portal-react';
 import {
   AuditEventFilter,
   OUTCOMES,
@@ -28,62 +26,20 @@ import {
 /** How long typing may pause before a text filter applies. */
 export const TEXT_FILTER_DELAY_MS = 500;
 
-interface Option {
-  value: string;
-  label: string;
-}
-
 const MultiSelect = (props: {
   id: FilterKey;
   label: string;
-  options: Option[];
+  options: FilterOption[];
   selected: string[];
   onChange: (values: string[]) => void;
-}) => {
-  const { id, label, options, selected, onChange } = props;
-  const labelId = `audit-filter-${id}-label`;
-  const titleOf = (value: string) =>
-    options.find(option => option.value === value)?.label ?? value;
-  return (
-    <FormControl
-      size="small"
-      sx={{ minWidth: 160, maxWidth: 280 }}
-      data-testid={`audit-filter-${id}`}
-    >
-      <InputLabel id={labelId} shrink>
-        {label}
-      </InputLabel>
-      <Select<string[]>
-        multiple
-        displayEmpty
-        notched
-        labelId={labelId}
-        label={label}
-        value={selected}
-        onChange={event => {
-          const value = event.target.value;
-          onChange(typeof value === 'string' ? value.split(',') : value);
-        }}
-        renderValue={values =>
-          values.length === 0 ? 'All' : values.map(titleOf).join(', ')
-        }
-      >
-        {options.map(option => (
-          <MenuItem key={option.value} value={option.value} dense>
-            <Checkbox
-              size="small"
-              checked={selected.includes(option.value)}
-              tabIndex={-1}
-              disableRipple
-              sx={{ py: 0, pl: 0 }}
-            />
-            <ListItemText primary={option.label} />
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-};
+}) => (
+  <MultiSelectFilter
+    {...props}
+    testId={`audit-filter-${props.id}`}
+    minWidth={160}
+    maxWidth={280}
+  />
+);
 
 /**
  * A text filter that applies on Enter, when it loses focus, or once typing

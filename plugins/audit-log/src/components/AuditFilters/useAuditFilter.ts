@@ -1,5 +1,10 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import {
+  isUrlFilterEmpty,
+  listParam,
+  useUrlFilter,
+} from '@internal/backstage-plugin-portal-react';
 import {
   AuditEventFilter,
   OUTCOMES,
@@ -34,12 +39,7 @@ export const EVENT_PARAM = 'event';
  * do not parse are dropped rather than sent to the backend.
  */
 export function parseAuditFilter(params: URLSearchParams): AuditEventFilter {
-  const listOf = (key: FilterKey) =>
-    params
-      .getAll(key)
-      .flatMap(value => value.split(','))
-      .map(value => value.trim())
-      .filter(Boolean);
+  const listOf = (key: FilterKey) => listParam(params, key);
   const filter: AuditEventFilter = {};
   for (const key of TEXT_KEYS) {
     const value = params.get(key)?.trim();
@@ -52,7 +52,7 @@ export function parseAuditFilter(params: URLSearchParams): AuditEventFilter {
     }
   }
   for (const key of LIST_KEYS) {
-    const values = [...new Set(listOf(key))];
+    const values = listOf(key);
     if (values.length) filter[key] = values;
   }
   const severities = listOf('severity');
@@ -64,63 +64,18 @@ export function parseAuditFilter(params: URLSearchParams): AuditEventFilter {
   return filter;
 }
 
-/** The query string with `filter` in place of its filters; other parameters kept. */
-function withFilter(
-  current: URLSearchParams,
-  filter: AuditEventFilter,
-): URLSearchParams {
-  const params = new URLSearchParams(current);
-  for (const key of FILTER_KEYS) {
-    params.delete(key);
-    const value = filter[key];
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item) params.append(key, item);
-    }
-  }
-  return params;
-}
-
 export function isFilterEmpty(filter: AuditEventFilter): boolean {
-  return FILTER_KEYS.every(key => {
-    const value = filter[key];
-    return Array.isArray(value) ? value.length === 0 : !value;
-  });
+  return isUrlFilterEmpty(filter, FILTER_KEYS);
 }
 
 /**
  * The page's filters, kept in the URL with the backend's parameter names
  * (`/compliance?severity=high&severity=critical&actor=user:default/eli.martin`)
  * so that a filtered view can be shared with another auditor and reloaded.
+ * `patchFilter` is for the text filters, which apply after a pause.
  */
 export function useAuditFilter() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filterKey = JSON.stringify(parseAuditFilter(searchParams));
-  const filter = useMemo(
-    () => JSON.parse(filterKey) as AuditEventFilter,
-    [filterKey],
-  );
-
-  const setFilter = useCallback(
-    (next: AuditEventFilter) =>
-      setSearchParams(current => withFilter(current, next), { replace: true }),
-    [setSearchParams],
-  );
-  /**
-   * Changes some filters and keeps the others as the URL has them now, not as
-   * they were when the change began (a text filter applies after a pause).
-   */
-  const patchFilter = useCallback(
-    (patch: AuditEventFilter) =>
-      setSearchParams(
-        current =>
-          withFilter(current, { ...parseAuditFilter(current), ...patch }),
-        { replace: true },
-      ),
-    [setSearchParams],
-  );
-  const clearFilter = useCallback(() => setFilter({}), [setFilter]);
-
-  return { filter, filterKey, setFilter, patchFilter, clearFilter };
+  return useUrlFilter(parseAuditFilter, FILTER_KEYS);
 }
 
 /**

@@ -1,13 +1,11 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
-import ListItemText from '@mui/material/ListItemText';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import Typography from '@mui/material/Typography';
 import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  FilterOption,
+  MultiSelectFilter,
+} from '@internal/backstage-plugin-portal-react';
 import {
   DOC_STATUSES,
   LAYERS,
@@ -18,81 +16,32 @@ import {
 import { DOC_STATUS_LABELS, layerLabel, PRIORITY_LABELS } from '../../labels';
 import { FilterKey, isFilterEmpty } from './useStacksFilter';
 
-interface Option {
-  value: string;
-  label: string;
-}
-
-const MultiSelect = (props: {
+const Filter = (props: {
   id: FilterKey;
   label: string;
-  options: Option[];
+  options: FilterOption[];
   selected: string[];
   onChange: (values: string[]) => void;
-}) => {
-  const { id, label, options, selected, onChange } = props;
-  const labelId = `stacks-filter-${id}-label`;
-  const titleOf = (value: string) =>
-    options.find(option => option.value === value)?.label ?? value;
-  return (
-    <FormControl
-      size="small"
-      sx={{ minWidth: 200, maxWidth: 320 }}
-      data-testid={`stacks-filter-${id}`}
-    >
-      <InputLabel id={labelId} shrink>
-        {label}
-      </InputLabel>
-      <Select<string[]>
-        multiple
-        displayEmpty
-        notched
-        labelId={labelId}
-        label={label}
-        value={selected}
-        onChange={event => {
-          const value = event.target.value;
-          onChange(typeof value === 'string' ? value.split(',') : value);
-        }}
-        renderValue={values =>
-          values.length === 0 ? 'All' : values.map(titleOf).join(', ')
-        }
-      >
-        {options.map(option => (
-          <MenuItem key={option.value} value={option.value} dense>
-            <Checkbox
-              size="small"
-              checked={selected.includes(option.value)}
-              tabIndex={-1}
-              disableRipple
-              sx={{ py: 0, pl: 0 }}
-            />
-            <ListItemText primary={option.label} />
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-};
+  labelOf?: (value: string) => string;
+}) => (
+  <MultiSelectFilter
+    {...props}
+    testId={`stacks-filter-${props.id}`}
+    minWidth={200}
+    maxWidth={320}
+  />
+);
 
-const domainOptions = (domains: StackDomain[], selected: string[] = []) => {
-  const options: Option[] = domains.map(domain => ({
-    value: domain.entityRef,
-    label: domain.title,
-  }));
-  // A domain named in a shared link but holding no stack stays removable.
-  for (const ref of selected) {
-    if (!options.some(option => option.value === ref)) {
-      let label = ref;
-      try {
-        label = parseEntityRef(ref).name;
-      } catch {
-        // shown as written
-      }
-      options.push({ value: ref, label });
-    }
+const domainOptions = (domains: StackDomain[]): FilterOption[] =>
+  domains.map(domain => ({ value: domain.entityRef, label: domain.title }));
+
+/** A domain named in a shared link but holding no stack: by its name. */
+const domainName = (ref: string) => {
+  try {
+    return parseEntityRef(ref).name;
+  } catch {
+    return ref;
   }
-  return options;
 };
 
 /** The four filters, "Clear filters" and how many stacks are shown. */
@@ -120,14 +69,15 @@ export const StacksFilters = (props: {
         my: 3,
       }}
     >
-      <MultiSelect
+      <Filter
         id="domain"
         label="Domain"
-        options={domainOptions(domains, filter.domain)}
+        options={domainOptions(domains)}
+        labelOf={domainName}
         selected={filter.domain ?? []}
         onChange={set('domain')}
       />
-      <MultiSelect
+      <Filter
         id="layer"
         label="Layer"
         options={LAYERS.map(layer => ({
@@ -137,14 +87,14 @@ export const StacksFilters = (props: {
         selected={filter.layer ?? []}
         onChange={set('layer')}
       />
-      <MultiSelect
+      <Filter
         id="priority"
         label="Priority"
         options={PRIORITIES.map(p => ({ value: p, label: PRIORITY_LABELS[p] }))}
         selected={filter.priority ?? []}
         onChange={set('priority')}
       />
-      <MultiSelect
+      <Filter
         id="status"
         label="Documentation status"
         options={DOC_STATUSES.map(s => ({

@@ -1,5 +1,8 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import {
+  isUrlFilterEmpty,
+  listParam,
+  useUrlFilter,
+} from '@internal/backstage-plugin-portal-react';
 import {
   DOC_STATUSES,
   isDocStatus,
@@ -34,14 +37,9 @@ const ordered = <T extends string>(
  * (the backend checks they are domain references).
  */
 export function parseStacksFilter(params: URLSearchParams): StacksFilter {
-  const listOf = (key: FilterKey) =>
-    params
-      .getAll(key)
-      .flatMap(value => value.split(','))
-      .map(value => value.trim())
-      .filter(Boolean);
+  const listOf = (key: FilterKey) => listParam(params, key);
   const filter: StacksFilter = {
-    domain: [...new Set(listOf('domain'))].sort(),
+    domain: listOf('domain').sort(),
     layer: ordered(listOf('layer'), LAYERS, isLayer),
     priority: ordered(listOf('priority'), PRIORITIES, isPriority),
     status: ordered(listOf('status'), DOC_STATUSES, isDocStatus),
@@ -53,7 +51,7 @@ export function parseStacksFilter(params: URLSearchParams): StacksFilter {
 }
 
 export function isFilterEmpty(filter: StacksFilter): boolean {
-  return FILTER_KEYS.every(key => !filter[key]?.length);
+  return isUrlFilterEmpty(filter, FILTER_KEYS);
 }
 
 /**
@@ -62,31 +60,9 @@ export function isFilterEmpty(filter: StacksFilter): boolean {
  * be shared and reloaded.
  */
 export function useStacksFilter() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filterKey = JSON.stringify(parseStacksFilter(searchParams));
-  const filter = useMemo(
-    () => JSON.parse(filterKey) as StacksFilter,
-    [filterKey],
+  const { filter, filterKey, setFilter, clearFilter } = useUrlFilter(
+    parseStacksFilter,
+    FILTER_KEYS,
   );
-
-  const setFilter = useCallback(
-    (next: StacksFilter) =>
-      setSearchParams(
-        current => {
-          const params = new URLSearchParams(current);
-          for (const key of FILTER_KEYS) {
-            params.delete(key);
-            for (const value of next[key] ?? []) {
-              params.append(key, value);
-            }
-          }
-          return params;
-        },
-        { replace: true },
-      ),
-    [setSearchParams],
-  );
-  const clearFilter = useCallback(() => setFilter({}), [setFilter]);
-
   return { filter, filterKey, setFilter, clearFilter };
 }
