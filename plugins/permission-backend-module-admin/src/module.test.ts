@@ -1,4 +1,4 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import {
   adminPermissions,
   ImpersonationSession,
@@ -8,31 +8,13 @@ import {
   auditLogSubjectErasePermission,
   auditLogSubjectExportPermission,
 } from '@internal/backstage-plugin-audit-log-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  PermissionGrants,
-  RolePolicy,
-  rolePolicyExtensionPoint,
-} from '@internal/backstage-plugin-permission-backend-module-roles';
+  roleExtensions,
+  TEST_PEOPLE,
+  whoIsAllowed,
+} from '@internal/backstage-plugin-permission-backend-module-roles/testUtils';
 import { permissionModuleAdmin } from './module';
 
-const admin = {
-  credentials: {} as any,
-  info: {
-    userEntityRef: 'user:default/amara.okafor',
-    ownershipEntityRefs: [
-      'user:default/amara.okafor',
-      'group:default/platform-admins',
-    ],
-  },
-};
-const engineer = {
-  credentials: {} as any,
-  info: {
-    userEntityRef: 'user:default/eli.martin',
-    ownershipEntityRefs: ['user:default/eli.martin', 'group:default/team-a'],
-  },
-};
 const liveSession: ImpersonationSession = {
   id: 's1',
   adminRef: 'user:default/amara.okafor',
@@ -44,68 +26,35 @@ const liveSession: ImpersonationSession = {
   allowWrites: true,
 };
 
-async function policyWith(session?: ImpersonationSession) {
-  const grants: PermissionGrants[] = [];
-  const denied: string[] = [];
-  await startTestBackend({
-    extensionPoints: [
-      [
-        rolePolicyExtensionPoint,
-        {
-          addGrants: (g: PermissionGrants) => grants.push(g),
-          denyWhileImpersonating: (names: string[]) => denied.push(...names),
-        },
-      ],
-    ],
-    features: [permissionModuleAdmin],
-  });
-  return RolePolicy.create({
-    grants,
-    deniedWhileImpersonating: denied,
-    mapping: {
-      admin: ['group:default/platform-admins'],
-      compliance: ['group:default/compliance'],
-    },
-    logger: mockServices.logger.mock(),
-    sessions: { sessionOfCredentials: async () => session },
-  });
-}
-
 describe('permission-backend-module-admin', () => {
+  const roles = roleExtensions();
+  beforeAll(async () => {
+    await startTestBackend({
+      extensionPoints: [roles.extensionPoint],
+      features: [permissionModuleAdmin],
+    });
+  });
+
   it('gives the admin console to admins only', async () => {
-    const policy = await policyWith();
-    for (const permission of adminPermissions) {
-      expect((await policy.handle({ permission }, admin)).result).toBe(
-        AuthorizeResult.ALLOW,
-      );
-      expect((await policy.handle({ permission }, engineer)).result).toBe(
-        AuthorizeResult.DENY,
-      );
-    }
+    expect(await whoIsAllowed(roles.policy(), adminPermissions)).toEqual(
+      Object.fromEntries(adminPermissions.map(p => [p.name, ['admin']])),
+    );
   });
 
   it('denies the console, exports and data-subject requests to an impersonation token, whoever it impersonates', async () => {
-    const policy = await policyWith(liveSession);
-    const compliance = {
-      credentials: {} as any,
-      info: {
-        userEntityRef: 'user:default/priya.nair',
-        ownershipEntityRefs: [
-          'user:default/priya.nair',
-          'group:default/compliance',
-        ],
-      },
-    };
     const refused = [
       ...adminPermissions,
       auditLogEventExportPermission,
       auditLogSubjectExportPermission,
       auditLogSubjectErasePermission,
     ];
-    for (const permission of refused) {
-      expect((await policy.handle({ permission }, compliance)).result).toBe(
-        AuthorizeResult.DENY,
-      );
-    }
+    // the token of an admin impersonating compliance: compliance's groups,
+    // the session's rules
+    const decisions = await whoIsAllowed(roles.policy(liveSession), refused, {
+      compliance: TEST_PEOPLE.compliance,
+    });
+    expect(decisions).toEqual(
+      Object.fromEntries(refused.map(p => [p.name, []])),
+    );
   });
 });

@@ -1,22 +1,21 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
-import { rolePolicyExtensionPoint } from '@internal/backstage-plugin-permission-backend-module-roles';
+import { cloudwatchPermissions } from '@internal/backstage-plugin-cloudwatch-common';
+import {
+  roleExtensions,
+  whoIsAllowed,
+} from '@internal/backstage-plugin-permission-backend-module-roles/testUtils';
 import { permissionModuleCloudwatch } from './module';
 
 describe('permissionModuleCloudwatch', () => {
   it('lets everyone signed in read CloudWatch, and grants nothing else', async () => {
-    const addGrants = jest.fn();
+    const roles = roleExtensions();
     await startTestBackend({
-      extensionPoints: [
-        [
-          rolePolicyExtensionPoint,
-          { addGrants, denyWhileImpersonating: jest.fn() },
-        ],
-      ],
+      extensionPoints: [roles.extensionPoint],
       features: [permissionModuleCloudwatch],
     });
-    expect(addGrants).toHaveBeenCalledTimes(1);
-    expect(addGrants.mock.calls[0][0]).toEqual({
-      'cloudwatch.metrics.read': ['engineer'],
+    expect(roles.grants).toEqual([{ 'cloudwatch.metrics.read': ['engineer'] }]);
+    expect(await whoIsAllowed(roles.policy(), cloudwatchPermissions)).toEqual({
+      'cloudwatch.metrics.read': ['engineer', 'admin', 'compliance', 'support'],
     });
   });
 });
