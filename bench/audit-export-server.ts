@@ -23,6 +23,9 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createRouter } from '../plugins/audit-log-backend/src/router';
 import { ExportSigner } from '../plugins/audit-log-backend/src/service/ExportSigner';
+import { DatabaseReportStore } from '../plugins/audit-log-backend/src/reports/DatabaseReportStore';
+import { DEFAULT_FRAMEWORKS } from '../plugins/audit-log-backend/src/reports/frameworks';
+import { DefaultReportService } from '../plugins/audit-log-backend/src/reports/ReportService';
 
 const FORBIDDEN_PORTS = new Set([7007, 7017, 7027, 7037]);
 
@@ -48,11 +51,12 @@ async function main() {
     connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database },
     pool: { min: 0, max: 10 },
   });
+  const database_ = {
+    getClient: async () => knex,
+    migrations: { skip: false },
+  } as any;
   const store = await DatabaseAuditStore.create({
-    database: {
-      getClient: async () => knex,
-      migrations: { skip: false },
-    } as any,
+    database: database_,
     logger: noopLogger,
   });
   if (process.argv.includes('--mem-log')) {
@@ -97,6 +101,17 @@ async function main() {
   const signer = ExportSigner.fromPrivateKey(
     generateKeyPairSync('ed25519').privateKey,
   );
+  // the router serves reports too; this bench asks only for exports
+  const reports = DefaultReportService.create({
+    source: store,
+    store: await DatabaseReportStore.create({ database: database_ }),
+    signer,
+    directory: { holders: async () => [], groupsOf: () => [] },
+    notifier: { reportReady: async () => {} },
+    frameworks: DEFAULT_FRAMEWORKS,
+    retentionDays: 365,
+    logger: noopLogger,
+  });
 
   const app = express();
   app.use(
@@ -108,6 +123,7 @@ async function main() {
       logger: noopLogger,
       store,
       signer,
+      reports,
     }),
   );
   // what the backend's error middleware does, minus the logging

@@ -69,8 +69,6 @@ const DAY = 24 * HOUR;
 let knex: Knex | undefined;
 let servers: ReturnType<typeof spawn> | undefined;
 
-const refOf = (i: number) => `component:default/capability-${i}`;
-
 async function startServers(): Promise<number[]> {
   servers = spawn(
     process.execPath,

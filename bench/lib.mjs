@@ -82,6 +82,12 @@ export async function assertPortFree(port) {
  * Polls `probe` until it returns a truthy value, at most `timeoutMs`.
  * `probe` errors count as "not yet", except errors marked `fatal: true`,
  * which end the wait at once. Throws with `what` on time-out.
+ *
+ * @template T
+ * @param {string} what
+ * @param {() => T | Promise<T>} probe
+ * @param {{ timeoutMs: number, intervalMs?: number, onTick?: (ms: number) => void }} options
+ * @returns {Promise<{ value: T, ms: number }>}
  */
 export async function waitUntil(
   what,
@@ -116,6 +122,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 /**
  * One HTTP request with a hard time-out. Resolves { status, body, ms } where
  * ms runs from sending the request to the last byte of the response body.
+ *
+ * @param {string} url
+ * @param {{ method?: string, headers?: Record<string, string>, body?: string | Buffer, timeoutMs?: number, keepAlive?: boolean }} [options]
+ * @returns {Promise<{ status: number, body: Buffer, ms: number }>}
  */
 export function request(
   url,
