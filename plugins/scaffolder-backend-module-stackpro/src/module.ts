@@ -10,12 +10,13 @@ import { createFlagsAction } from './actions/createFlags';
 import { createGenerateContractAction } from './actions/generateContract';
 import { createPublishLocalGitAction } from './actions/publishLocalGit';
 import { createRegisterLocalAction } from './actions/registerLocal';
+import { createReportCapabilityAction } from './actions/reportCapability';
 
 /**
  * The actions of the New capability and New stack templates:
  * `stackpro:capability:check`, `stackpro:capability:contract`,
- * `stackpro:flags:create`, `stackpro:stack:check`, `publish:local-git` and
- * `catalog:register:local`.
+ * `stackpro:flags:create`, `stackpro:capability:report`, `stackpro:stack:check`,
+ * `publish:local-git` and `catalog:register:local`.
  *
  * @public
  */
@@ -53,6 +54,7 @@ export const scaffolderModuleStackpro = createBackendModule({
           createCheckCapabilityAction({ catalog, auditor, defaultProject }),
           createGenerateContractAction({ auditor }),
           createFlagsAction({ auth, discovery, auditor, defaultProject }),
+          createReportCapabilityAction({ auth, discovery, auditor }),
           createCheckStackAction({ catalog, auditor }),
           createPublishLocalGitAction({
             auditor,

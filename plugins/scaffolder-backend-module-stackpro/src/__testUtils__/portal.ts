@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createServiceFactory,
   resolvePackagePath,
@@ -144,6 +145,8 @@ export async function startPortal(options: {
    * `featureFlags` and `unleash` for a real Unleash as the flags provider.
    */
   config?: Record<string, unknown>;
+  /** More plugins and modules, e.g. the GitHub module of the scaffolder. */
+  features?: BackendFeature[];
 }) {
   const events: RecordedAuditEvent[] = [];
   const notifications = createServiceFactory({
@@ -160,6 +163,7 @@ export async function startPortal(options: {
       adrModule,
       scaffolderModuleStackpro,
       featureFlagsPlugin,
+      ...(options.features ?? []),
       permissions,
       userInfo,
       notifications,
@@ -309,10 +313,15 @@ export async function runTemplate(
     await request(server)
       .get(`/api/scaffolder/v2/tasks/${id}/events`)
       .set('Authorization', mockCredentials.user.header(who))
-  ).body as Array<{ type: string; body: { message?: string } }>;
+  ).body as Array<{
+    type: string;
+    body: { message?: string; output?: Record<string, any> };
+  }>;
+  // the task's output is in its completion event
+  const completion = events.find(e => e.type === 'completion');
   return {
     status: task.status,
-    output: task.output ?? {},
+    output: completion?.body.output ?? {},
     log: events.filter(e => e.type === 'log').map(e => e.body.message ?? ''),
   };
 }
