@@ -230,6 +230,35 @@ describe('adr:create', () => {
     ).toBe(true);
   });
 
+  it('writes the first record of an entity being created into the task workspace, once: run again (a resumed task), it finds the record it wrote', async () => {
+    const input = {
+      entityRef: 'component:default/stackpro-relay',
+      workspacePath: 'docs/adr',
+      title: 'Introduce the relay capability',
+      status: 'accepted',
+      context: 'c',
+      decision: 'd',
+    };
+    const first = await run(input);
+    expect(first.summary).toBe(
+      `ADR-0001 written to ${path.join(
+        'docs/adr',
+        '0001-introduce-the-relay-capability.md',
+      )} in the new repository`,
+    );
+    const again = await run(input);
+    expect(again.fileName).toBe('0001-introduce-the-relay-capability.md');
+    expect(again.summary).toMatch(
+      /^ADR-0001 was written to docs\/adr\/0001-introduce-the-relay-capability\.md by this task before it was interrupted: not written twice$/,
+    );
+    expect(fs.readdirSync(dir.resolve('workspace/docs/adr'))).toEqual([
+      '0001-introduce-the-relay-capability.md',
+    ]);
+    // another decision in the same folder is numbered after it
+    const second = await run({ ...input, title: 'Use one queue per tenant' });
+    expect(second.fileName).toBe('0002-use-one-queue-per-tenant.md');
+  });
+
   it('writes nothing on a dry run', async () => {
     const outputs = await run(
       { entityRef: 'system:default/smartstack', title: 'Dry' },

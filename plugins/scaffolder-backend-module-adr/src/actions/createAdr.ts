@@ -399,18 +399,30 @@ async function writeInWorkspace(options: {
   });
   try {
     const names = await fs.readdir(folder).catch(() => [] as string[]);
-    const rendered = options.render(names);
+    // This step run again after a crash (task recovery) finds the record it
+    // wrote: the one that, left out, would be written again under its own name.
+    const earlier = names
+      .map(name => ({
+        name,
+        rendered: options.render(names.filter(n => n !== name)),
+      }))
+      .find(e => e.rendered.fileName === e.name)?.rendered;
+    const rendered = earlier ?? options.render(names);
     const location = path.join(relative, rendered.fileName);
-    await fs.mkdir(folder, { recursive: true });
-    await fs.writeFile(
-      path.join(folder, rendered.fileName),
-      rendered.markdown,
-      {
-        encoding: 'utf8',
-        flag: 'wx',
-      },
-    );
-    const summary = `${rendered.id} written to ${location} in the new repository`;
+    if (!earlier) {
+      await fs.mkdir(folder, { recursive: true });
+      await fs.writeFile(
+        path.join(folder, rendered.fileName),
+        rendered.markdown,
+        {
+          encoding: 'utf8',
+          flag: 'wx',
+        },
+      );
+    }
+    const summary = earlier
+      ? `${rendered.id} was written to ${location} by this task before it was interrupted: not written twice`
+      : `${rendered.id} written to ${location} in the new repository`;
     ctx.logger.info(summary);
     ctx.output('fileName', rendered.fileName);
     ctx.output('id', rendered.id);

@@ -212,9 +212,12 @@ export function createFlagsAction(options: {
             ctx.input.reason?.trim() ||
             `The flags of a new capability, created by a template (task ${ctx.task.id})`;
           for (const flag of ctx.input.flags) {
+            // a checkpoint of an earlier run of this task answers without calling fn
+            const call = { ran: false };
             const { outcome, changeRequest } = await ctx.checkpoint({
               key: `flag-create-${project}-${flag}`,
               fn: async () => {
+                call.ran = true;
                 if (existingNow.has(flag))
                   return { outcome: 'existed', changeRequest: '' };
                 const asked = waiting.get(flag);
@@ -249,7 +252,14 @@ export function createFlagsAction(options: {
                 waiting.get(flag)?.requestedBy ?? 'an earlier run'
               }): not asked twice`,
             };
-            ctx.logger.info(messages[outcome] ?? `${flag}: ${outcome}`);
+            const resumed: Record<string, string> = {
+              created: `${flag}: created in ${project} by this task before it was interrupted: not created again`,
+              requested: `${flag}: its creation was asked for by this task before it was interrupted (change request ${changeRequest}): not asked again`,
+            };
+            ctx.logger.info(
+              (!call.ran && resumed[outcome]) ||
+                (messages[outcome] ?? `${flag}: ${outcome}`),
+            );
             if (outcome === 'created') created.push(flag);
             else if (outcome === 'requested' || outcome === 'waiting')
               changeRequests.push(changeRequest);
