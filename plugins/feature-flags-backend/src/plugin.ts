@@ -11,7 +11,7 @@ import { UnleashFlagProvider } from './providers/UnleashFlagProvider';
 import { createRouter } from './router';
 import { CatalogFlagIndex } from './service/CatalogFlagIndex';
 import { DatabaseFeatureFlagStore } from './service/DatabaseFeatureFlagStore';
-import { DefaultFeatureFlagsService } from './service/FeatureFlagsService';
+import { DefaultFeatureFlagsService } from './service/DefaultFeatureFlagsService';
 import { PendingWrites } from './service/PendingWrites';
 import { seedFromCatalog } from './service/seed';
 
@@ -138,6 +138,7 @@ export const featureFlagsPlugin = createBackendPlugin({
               'protectedEnvironments',
             ) ?? ['production'],
             approverRefs: ff?.getOptionalStringArray('approvers') ?? adminRefs,
+            ownersMayToggle: ff?.getOptionalBoolean('ownersMayToggle') ?? false,
           },
         });
 
@@ -154,7 +155,6 @@ export const featureFlagsPlugin = createBackendPlugin({
             logger,
             service,
             defaultProject,
-            ownersMayToggle: ff?.getOptionalBoolean('ownersMayToggle') ?? false,
             clientTokens: (
               ff?.getOptionalConfigArray('clientTokens') ?? []
             ).map(t => ({

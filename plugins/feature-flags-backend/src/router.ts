@@ -1,16 +1,10 @@
 import {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -18,21 +12,36 @@ import {
 import {
   ChangeKind,
   ChangeResponse,
-  FlagCapabilities,
   featureFlagsChangeRequestApprovePermission,
   featureFlagsFlagArchivePermission,
   featureFlagsFlagCreatePermission,
   featureFlagsFlagReadPermission,
   featureFlagsFlagTogglePermission,
   featureFlagsStrategyUpdatePermission,
+  Strategy,
 } from '@internal/backstage-plugin-feature-flags-common';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Actor, FlagEnvRef } from './providers/FlagProvider';
+import { z } from 'zod/v3';
+import { AuditedAction, FlagAudit } from './audit';
+import { createClientApiRouter } from './clientApi';
+import type { FlagEnvRef, FlagRef } from './providers/FlagProvider';
+import {
+  Answer,
+  body,
+  Call,
+  mountRoutes,
+  Params,
+  query,
+  route,
+  UserCredentials,
+} from './routes';
 import { StaleChangeRequestError } from './service/ChangeRequestService';
-import { DefaultFeatureFlagsService } from './service/FeatureFlagsService';
+import type {
+  FeatureFlagsService,
+  GrantedActions,
+} from './service/FeatureFlagsService';
 import {
   archiveBody,
   changeRequestDecisionBody,
@@ -40,8 +49,6 @@ import {
   createFlagBody,
   evaluateBody,
   listQuery,
-  parse,
-  reasonSchema,
   rejectBody,
   strategyBody,
   toggleBody,
@@ -54,664 +61,335 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   logger: LoggerService;
-  service: DefaultFeatureFlagsService;
-  /** `featureFlags.ownersMayToggle`: owners of an entity naming a flag toggle it outside protected environments. */
-  ownersMayToggle: boolean;
+  service: FeatureFlagsService;
   /** Client API tokens of the local provider, each bound to one environment. */
   clientTokens: Array<{ token: string; environment: string }>;
+  /** The project of a flag created without one. */
   defaultProject: string;
 }
 
-type UserCredentials = BackstageCredentials<{
-  type: 'user';
-  userEntityRef: string;
-}>;
+const flagRef = (p: Params): FlagRef => ({ project: p.project, flag: p.flag });
+const envRef = (p: Params): FlagEnvRef => ({
+  ...flagRef(p),
+  environment: p.environment,
+});
+const flagTarget = (ref: FlagRef) => `feature-flag:${ref.project}/${ref.flag}`;
 
+/** A change waiting for a second admin answers 202 with its request; otherwise `applied` says. */
+const orChangeRequest =
+  <O extends ChangeResponse>(
+    applied: (result: O, call: Call<any>) => Answer | Promise<Answer>,
+  ) =>
+  (result: O, call: Call<any>) =>
+    result.outcome === 'change-request'
+      ? { status: 202, body: result }
+      : applied(result, call);
+
+/** A strategy saved at once answers with the strategy: 201 when it is new. */
+const savedStrategy = (status: number) =>
+  orChangeRequest((saved: ChangeResponse & { strategy?: Strategy }) => ({
+    status,
+    body: saved.strategy,
+  }));
+
+/** The permission of the change itself, which an approver needs besides the approval permission. */
+const CHANGE_PERMISSIONS: Record<ChangeKind, BasicPermission> = {
+  toggle: featureFlagsFlagTogglePermission,
+  strategy: featureFlagsStrategyUpdatePermission,
+  variants: featureFlagsStrategyUpdatePermission,
+  create: featureFlagsFlagCreatePermission,
+  archive: featureFlagsFlagArchivePermission,
+};
+
+const GRANTABLE = {
+  toggle: featureFlagsFlagTogglePermission,
+  create: featureFlagsFlagCreatePermission,
+  archive: featureFlagsFlagArchivePermission,
+  updateStrategy: featureFlagsStrategyUpdatePermission,
+  approve: featureFlagsChangeRequestApprovePermission,
+};
+
+/**
+ * The feature-flags API: a table of routes, each parsed, authorized on the
+ * server and answered by one call of the service; every change (and every
+ * refusal of one) is audited. Unleash's client API is `clientApi.ts`.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, userInfo, permissions, auditor, service, logger } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
-
-  async function allowed(
-    credentials: UserCredentials,
-    permission: BasicPermission,
-  ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    return decision.result === AuthorizeResult.ALLOW;
-  }
-
-  /** The caller, if they hold the permission; 403 naming it otherwise. */
-  async function authorize(
-    req: Request,
-    permission: BasicPermission,
-    who = 'admins',
-  ): Promise<UserCredentials> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    if (!(await allowed(credentials, permission))) {
-      throw new NotAllowedError(`${permission.name} is for ${who}`);
-    }
-    return credentials;
-  }
-
-  const actorOf = (credentials: UserCredentials): Actor => ({
-    userEntityRef: credentials.principal.userEntityRef,
+  const { permissions, service, defaultProject } = options;
+  const audit = FlagAudit.create({
+    auditor: options.auditor,
+    logger: options.logger,
+    providerKind: service.providerKind,
   });
 
-  const pick = (r: Record<string, unknown>): JsonObject => {
-    const out: JsonObject = {};
-    for (const key of ['outcome', 'id', 'status'])
-      if (typeof r[key] === 'string') out[key] = r[key] as string;
-    const cr = r.changeRequest as
-      | { id?: string; summary?: string; reason?: string }
-      | undefined;
-    if (cr?.id) out.changeRequestId = cr.id;
-    if (cr?.summary) out.summary = cr.summary;
-    // the requester's reason: audit reports show it beside the approval
-    if (cr?.reason) out.reason = cr.reason;
-    return out;
-  };
+  // ---- the routes ----
 
-  /**
-   * Records an outcome. The auditor keeps and retries outcomes while the
-   * database is away; an outcome it still refuses must not turn what happened
-   * into an error for the person: it is logged as an error with the event.
-   */
-  async function settle(
-    eventId: string,
-    outcome: string,
-    write: () => Promise<void>,
-  ) {
-    try {
-      await write();
-    } catch (error) {
-      logger.error(
-        `The ${outcome} outcome of audit event feature-flags.${eventId} could not be recorded: ${
-          (error as Error).message
-        }`,
-      );
-    }
-  }
+  const read = featureFlagsFlagReadPermission;
+  const routes = [
+    route({
+      method: 'get',
+      path: '/capabilities',
+      permission: read,
+      call: async ({ caller, credentials }) =>
+        service.capabilities(caller, await grantedActions(credentials)),
+    }),
+    route({
+      method: 'get',
+      path: '/flags',
+      permission: read,
+      input: query(listQuery),
+      call: ({ input }) =>
+        service.list({
+          entityRef: input.entityRef,
+          project: input.project,
+          fresh: input.fresh === 'true',
+        }),
+    }),
+    route({
+      method: 'get',
+      path: '/flags/:project/:flag',
+      permission: read,
+      call: ({ params }) => service.getFlag(params.project, params.flag),
+    }),
+    route({
+      method: 'post',
+      path: '/flags/:project/:flag/evaluate',
+      permission: read,
+      input: body(evaluateBody, 'evaluation request'),
+      call: ({ params, input }) =>
+        service.evaluate(
+          { ...flagRef(params), environment: input.environment },
+          input.context,
+        ),
+    }),
+    route({
+      method: 'get',
+      path: '/change-requests',
+      permission: read,
+      input: query(changeRequestQuery),
+      call: async ({ input }) => ({
+        items: await service.listChangeRequests(input.status),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/change-requests/:id',
+      permission: read,
+      call: ({ params }) => service.getChangeRequest(params.id),
+    }),
 
-  /**
-   * Runs a route's work inside its audit event: `initiated` before anything
-   * (if that cannot be written the request is refused and nothing is done),
-   * then `succeeded` or `failed`. Every refusal, from a missing permission to
-   * bad input or a provider that is down, is the work failing, so it is
-   * audited too. Once the work has taken effect the answer says so: an
-   * outcome the audit log cannot take now is retried in the background.
-   */
-  async function audited<T>(
-    req: Request,
-    eventId: string,
-    /** A change that reaches a protected environment: severity high. */
-    protectedChange: boolean,
-    meta: JsonObject,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: protectedChange ? 'high' : 'medium',
-      request: req,
-      meta: { provider: service.provider.kind, ...meta },
-    });
-    let result: T;
-    try {
-      result = await fn();
-    } catch (error) {
-      await settle(eventId, 'failed', () =>
-        event.fail({ error: error as Error }),
-      );
-      if (
-        error instanceof ServiceUnavailableError &&
-        !/nothing was (changed|created)/i.test(error.message)
-      ) {
-        throw new ServiceUnavailableError(
-          `${error.message}. Nothing was changed; the flags shown are the last good copy. Try again once Unleash answers.`,
-        );
-      }
-      throw error;
-    }
-    const outcome =
-      result && typeof result === 'object'
-        ? pick(result as Record<string, unknown>)
-        : {};
-    await settle(eventId, 'succeeded', () => event.success({ meta: outcome }));
-    return result;
-  }
+    // changes: each applied at once, or a change request (202) in a protected environment
+    route({
+      method: 'put',
+      path: '/flags/:project/:flag/environments/:environment',
+      permission: featureFlagsFlagTogglePermission,
+      otherwise: (params, caller) =>
+        service.authorizeOwnerToggle(envRef(params), caller),
+      input: body(toggleBody, 'toggle'),
+      audit: req => changeEvent('flag-toggle', 'toggle', envRef(req.params)),
+      call: ({ params, input, caller }) =>
+        service.toggle(envRef(params), input, caller),
+      respond: orChangeRequest(result => ({ status: 200, body: result })),
+    }),
+    route({
+      method: 'post',
+      path: '/flags',
+      permission: featureFlagsFlagCreatePermission,
+      input: body(createFlagBody, 'flag'),
+      audit: req => changeEvent('flag-create', 'create', flagToCreate(req)),
+      call: ({ req, input, caller }) =>
+        service.createFlag(flagToCreate(req), input, caller),
+      respond: orChangeRequest(async (_created, { req }) => {
+        const { project, flag } = flagToCreate(req);
+        return { status: 201, body: await service.getFlag(project, flag) };
+      }),
+    }),
+    route({
+      method: 'delete',
+      path: '/flags/:project/:flag',
+      permission: featureFlagsFlagArchivePermission,
+      input: body(archiveBody, 'archive'),
+      audit: req => changeEvent('flag-archive', 'archive', flagRef(req.params)),
+      call: ({ params, input, caller }) =>
+        service.archiveFlag(flagRef(params), input, caller),
+      respond: orChangeRequest(() => ({ status: 204 })),
+    }),
+    route({
+      method: 'post',
+      path: '/flags/:project/:flag/environments/:environment/strategies',
+      permission: featureFlagsStrategyUpdatePermission,
+      input: body(strategyBody, 'strategy'),
+      audit: req =>
+        changeEvent('flag-strategy-update', 'strategy', envRef(req.params), {
+          strategyId: 'new',
+        }),
+      call: ({ params, input, caller }) =>
+        service.saveStrategy(envRef(params), undefined, input, caller),
+      respond: savedStrategy(201),
+    }),
+    route({
+      method: 'put',
+      path: '/flags/:project/:flag/environments/:environment/strategies/:strategyId',
+      permission: featureFlagsStrategyUpdatePermission,
+      input: body(strategyBody, 'strategy'),
+      audit: req =>
+        changeEvent('flag-strategy-update', 'strategy', envRef(req.params), {
+          strategyId: req.params.strategyId,
+        }),
+      call: ({ params, input, caller }) =>
+        service.saveStrategy(envRef(params), params.strategyId, input, caller),
+      respond: savedStrategy(200),
+    }),
+    route({
+      method: 'put',
+      path: '/flags/:project/:flag/environments/:environment/variants',
+      permission: featureFlagsStrategyUpdatePermission,
+      input: body(variantsBody, 'variants'),
+      audit: req =>
+        changeEvent('flag-variants-update', 'variants', envRef(req.params)),
+      call: ({ params, input, caller }) =>
+        service.setVariants(envRef(params), input, caller),
+      respond: orChangeRequest(result => ({ status: 200, body: result })),
+    }),
 
-  const flagTarget = (ref: { project: string; flag: string }) =>
-    `feature-flag:${ref.project}/${ref.flag}`;
+    // change requests: decided by another admin, cancelled by the requester
+    route({
+      method: 'post',
+      path: '/change-requests/:id/approve',
+      permission: featureFlagsChangeRequestApprovePermission,
+      input: body(changeRequestDecisionBody, 'approval'),
+      audit: decisionEvent('change-request-approve'),
+      call: approve,
+    }),
+    route({
+      method: 'post',
+      path: '/change-requests/:id/reject',
+      permission: featureFlagsChangeRequestApprovePermission,
+      input: body(rejectBody, 'rejection'),
+      audit: decisionEvent('change-request-reject'),
+      call: ({ params, input, caller }) =>
+        service.reject(params.id, caller, input.comment),
+    }),
+    route({
+      method: 'post',
+      path: '/change-requests/:id/cancel',
+      audit: decisionEvent('change-request-cancel'),
+      call: ({ params, caller }) => service.cancel(params.id, caller),
+    }),
+  ];
 
-  // ---- reads: everyone signed in ----
+  // ---- what the routes share ----
 
-  router.get('/capabilities', async (req, res) => {
-    const credentials = await authorize(
-      req,
-      featureFlagsFlagReadPermission,
-      'everyone signed in',
-    );
+  async function grantedActions(
+    credentials: UserCredentials,
+  ): Promise<GrantedActions> {
+    const names = Object.keys(GRANTABLE) as Array<keyof GrantedActions>;
     const decisions = await permissions.authorize(
-      [
-        featureFlagsFlagTogglePermission,
-        featureFlagsFlagCreatePermission,
-        featureFlagsFlagArchivePermission,
-        featureFlagsStrategyUpdatePermission,
-        featureFlagsChangeRequestApprovePermission,
-      ].map(permission => ({ permission })),
+      names.map(name => ({ permission: GRANTABLE[name] })),
       { credentials },
     );
-    const [toggle, create, archive, updateStrategy, approve] = decisions.map(
-      d => d.result === AuthorizeResult.ALLOW,
-    );
-    let ownerToggleFlags: string[] | undefined;
-    if (options.ownersMayToggle && !toggle) {
-      const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
-      const list = await service.list({});
-      const owned = [];
-      for (const flag of list.flags) {
-        if (
-          flag.entities.some(
-            e => e.owner && ownershipEntityRefs.includes(e.owner),
-          )
-        )
-          owned.push(`${flag.project}/${flag.name}`);
-      }
-      ownerToggleFlags = owned;
-    }
-    const body: FlagCapabilities = {
-      toggle,
-      create,
-      archive,
-      updateStrategy,
-      approve,
-      ownerToggleFlags,
-      protectedEnvironments: service.settings.protectedEnvironments,
-      userEntityRef: credentials.principal.userEntityRef,
-    };
-    res.json(body);
-  });
-
-  router.get('/flags', async (req, res) => {
-    await authorize(req, featureFlagsFlagReadPermission, 'everyone signed in');
-    const query = parse(listQuery, req.query, 'query');
-    res.json(
-      await service.list({
-        entityRef: query.entityRef,
-        project: query.project,
-        fresh: query.fresh === 'true',
-      }),
-    );
-  });
-
-  router.get('/flags/:project/:flag', async (req, res) => {
-    await authorize(req, featureFlagsFlagReadPermission, 'everyone signed in');
-    res.json(await service.getFlag(req.params.project, req.params.flag));
-  });
-
-  router.post('/flags/:project/:flag/evaluate', async (req, res) => {
-    await authorize(req, featureFlagsFlagReadPermission, 'everyone signed in');
-    const body = parse(evaluateBody, req.body, 'evaluation request');
-    res.json(
-      await service.evaluate(
-        req.params.project,
-        req.params.flag,
-        body.environment,
-        body.context,
-      ),
-    );
-  });
-
-  router.get('/change-requests', async (req, res) => {
-    await authorize(req, featureFlagsFlagReadPermission, 'everyone signed in');
-    const { status } = parse(changeRequestQuery, req.query, 'query');
-    res.json({ items: await service.listChangeRequests(status) });
-  });
-
-  router.get('/change-requests/:id', async (req, res) => {
-    await authorize(req, featureFlagsFlagReadPermission, 'everyone signed in');
-    res.json(await service.getChangeRequest(req.params.id));
-  });
-
-  // ---- changes: each one applied at once, or a change request in a protected environment ----
-
-  /**
-   * The reason of a change that needs a second admin, checked when given; a
-   * missing one is refused by the service after the target is known to exist.
-   */
-  function reasonFor(
-    kind: ChangeKind,
-    environment: string | undefined,
-    reason: unknown,
-  ) {
-    if (!service.needsApproval(kind, environment) || reason === undefined)
-      return undefined;
-    const where =
-      kind === 'create' || kind === 'archive'
-        ? 'the flag reaches a protected environment'
-        : `${environment} is protected`;
-    return parse(
-      reasonSchema,
-      reason,
-      `reason (${where}: the change needs a second admin)`,
-    );
+    return Object.fromEntries(
+      names.map((name, i) => [
+        name,
+        decisions[i].result === AuthorizeResult.ALLOW,
+      ]),
+    ) as GrantedActions;
   }
 
-  /** `change-request-create` when the change waits for a second admin, else the change's own event. */
-  const eventFor = (
-    kind: ChangeKind,
-    environment: string | undefined,
-    direct: string,
-  ) =>
-    service.needsApproval(kind, environment) ? 'change-request-create' : direct;
-
-  const status = (result: ChangeResponse, applied: number) =>
-    result.outcome === 'change-request' ? 202 : applied;
-
-  router.put(
-    '/flags/:project/:flag/environments/:environment',
-    async (req, res) => {
-      const ref: FlagEnvRef = {
-        project: req.params.project,
-        flag: req.params.flag,
-        environment: req.params.environment,
-      };
-      const isProtected = service.isProtected(ref.environment);
-      const meta = {
-        target: flagTarget(ref),
-        environment: ref.environment,
-        kind: 'toggle',
-      };
-      const result = await audited(
-        req,
-        eventFor('toggle', ref.environment, 'flag-toggle'),
-        isProtected,
-        meta,
-        async () => {
-          const credentials = await httpAuth.credentials(req, {
-            allow: ['user'],
-          });
-          if (!(await allowed(credentials, featureFlagsFlagTogglePermission))) {
-            const ownerMay =
-              options.ownersMayToggle &&
-              !isProtected &&
-              (await service.ownedBy(
-                ref.project,
-                ref.flag,
-                (
-                  await userInfo.getUserInfo(credentials)
-                ).ownershipEntityRefs,
-              ));
-            if (!ownerMay) {
-              throw new NotAllowedError(
-                `${featureFlagsFlagTogglePermission.name} is for admins${
-                  options.ownersMayToggle && !isProtected
-                    ? " and the owners of the flag's entity"
-                    : ''
-                }`,
-              );
-            }
-          }
-          const body = parse(toggleBody, req.body, 'toggle');
-          const reason = reasonFor('toggle', ref.environment, body.reason);
-          const { applied: _a, ...answer } = await service.change(
-            ref,
-            ref.environment,
-            { kind: 'toggle', enabled: body.enabled },
-            actorOf(credentials),
-            reason,
-          );
-          return answer;
-        },
-      );
-      res.status(status(result, 200)).json(result);
-    },
-  );
-
-  router.post('/flags', async (req, res) => {
-    const name = typeof req.body?.name === 'string' ? req.body.name : '';
-    const project =
-      typeof req.body?.project === 'string'
-        ? req.body.project
-        : options.defaultProject;
-    const meta = {
-      target: flagTarget({ project, flag: name }),
-      kind: 'create',
-    };
-    const result = await audited(
-      req,
-      eventFor('create', undefined, 'flag-create'),
-      service.needsApproval('create'),
-      meta,
-      async () => {
-        const credentials = await authorize(
-          req,
-          featureFlagsFlagCreatePermission,
-        );
-        const {
-          reason: given,
-          project: _p,
-          name: flag,
-          ...body
-        } = parse(createFlagBody, req.body, 'flag');
-        const reason = reasonFor('create', undefined, given);
-        return service.change(
-          { project, flag },
-          undefined,
-          { kind: 'create', flag: body },
-          actorOf(credentials),
-          reason,
-        );
-      },
-    );
-    if (result.outcome === 'change-request') {
-      res.status(202).json(result);
-      return;
-    }
-    res.status(201).json(await service.getFlag(project, name));
-  });
-
-  router.delete('/flags/:project/:flag', async (req, res) => {
-    const ref = { project: req.params.project, flag: req.params.flag };
-    const meta = { target: flagTarget(ref), kind: 'archive' };
-    const result = await audited(
-      req,
-      eventFor('archive', undefined, 'flag-archive'),
-      service.needsApproval('archive'),
-      meta,
-      async () => {
-        const credentials = await authorize(
-          req,
-          featureFlagsFlagArchivePermission,
-        );
-        const { reason: given } = parse(archiveBody, req.body, 'archive');
-        const reason = reasonFor('archive', undefined, given);
-        const { applied: _a, ...answer } = await service.change(
-          ref,
-          undefined,
-          { kind: 'archive' },
-          actorOf(credentials),
-          reason,
-        );
-        return answer;
-      },
-    );
-    if (result.outcome === 'change-request') {
-      res.status(202).json(result);
-      return;
-    }
-    res.status(204).end();
-  });
-
-  async function saveStrategy(req: Request, strategyId: string | undefined) {
-    const ref: FlagEnvRef = {
-      project: req.params.project,
-      flag: req.params.flag,
-      environment: req.params.environment,
-    };
-    const meta = {
-      target: flagTarget(ref),
-      environment: ref.environment,
-      kind: 'strategy',
-      strategyId: strategyId ?? 'new',
-    };
-    return audited(
-      req,
-      eventFor('strategy', ref.environment, 'flag-strategy-update'),
-      service.isProtected(ref.environment),
-      meta,
-      async () => {
-        const credentials = await authorize(
-          req,
-          featureFlagsStrategyUpdatePermission,
-        );
-        const { reason: given, ...strategy } = parse(
-          strategyBody,
-          req.body,
-          'strategy',
-        );
-        const reason = reasonFor('strategy', ref.environment, given);
-        return service.change(
-          ref,
-          ref.environment,
-          { kind: 'strategy', strategyId, strategy },
-          actorOf(credentials),
-          reason,
-        );
-      },
-    );
-  }
-
-  router.post(
-    '/flags/:project/:flag/environments/:environment/strategies',
-    async (req, res) => {
-      const result = await saveStrategy(req, undefined);
-      if (result.outcome === 'change-request') res.status(202).json(result);
-      else res.status(201).json(result.applied?.strategy);
-    },
-  );
-
-  router.put(
-    '/flags/:project/:flag/environments/:environment/strategies/:strategyId',
-    async (req, res) => {
-      const result = await saveStrategy(req, req.params.strategyId);
-      if (result.outcome === 'change-request') res.status(202).json(result);
-      else res.json(result.applied?.strategy);
-    },
-  );
-
-  router.put(
-    '/flags/:project/:flag/environments/:environment/variants',
-    async (req, res) => {
-      const ref: FlagEnvRef = {
-        project: req.params.project,
-        flag: req.params.flag,
-        environment: req.params.environment,
-      };
-      const meta = {
-        target: flagTarget(ref),
-        environment: ref.environment,
-        kind: 'variants',
-      };
-      const result = await audited(
-        req,
-        eventFor('variants', ref.environment, 'flag-variants-update'),
-        service.isProtected(ref.environment),
-        meta,
-        async () => {
-          const credentials = await authorize(
-            req,
-            featureFlagsStrategyUpdatePermission,
-          );
-          const { reason: given, variants } = parse(
-            variantsBody,
-            req.body,
-            'variants',
-          );
-          const reason = reasonFor('variants', ref.environment, given);
-          return service.change(
-            ref,
-            ref.environment,
-            { kind: 'variants', variants },
-            actorOf(credentials),
-            reason,
-          );
-        },
-      );
-      const { applied, ...answer } = result;
-      res.status(status(result, 200)).json({
-        ...answer,
-        ...(applied ? { variants: applied.variants } : {}),
-      });
-    },
-  );
-
-  /** The permission of the change itself, which an approver needs besides the approval permission. */
-  const CHANGE_PERMISSIONS: Record<ChangeKind, BasicPermission> = {
-    toggle: featureFlagsFlagTogglePermission,
-    strategy: featureFlagsStrategyUpdatePermission,
-    variants: featureFlagsStrategyUpdatePermission,
-    create: featureFlagsFlagCreatePermission,
-    archive: featureFlagsFlagArchivePermission,
-  };
-
-  /**
-   * The meta of a change request's audit events, read before the event so
-   * that even a refusal names the flag; an unknown id is audited by its id
-   * (and refused with a 404 inside the event).
-   */
-  async function changeRequestMeta(id: string): Promise<JsonObject> {
-    const cr = await service.getChangeRequest(id).catch(() => undefined);
-    if (!cr) return { changeRequestId: id };
+  /** The flag a create names, read before its input is checked so that even a refusal's audit event names it. */
+  function flagToCreate(req: Request): FlagRef {
     return {
-      target: flagTarget(cr),
-      environment: cr.environment,
-      changeRequestId: cr.id,
-      kind: cr.kind,
-      summary: cr.summary,
-      requestedBy: cr.requestedBy,
+      project:
+        typeof req.body?.project === 'string'
+          ? req.body.project
+          : defaultProject,
+      flag: typeof req.body?.name === 'string' ? req.body.name : '',
     };
   }
 
-  router.post('/change-requests/:id/approve', async (req, res) => {
-    const meta = await changeRequestMeta(req.params.id);
-    const result = await audited(
-      req,
-      'change-request-approve',
-      true,
-      meta,
-      async () => {
-        const credentials = await authorize(
-          req,
-          featureFlagsChangeRequestApprovePermission,
-        );
-        const { comment } = parse(
-          changeRequestDecisionBody,
-          req.body,
-          'approval',
-        );
-        const cr = await service.getChangeRequest(req.params.id);
-        await authorize(req, CHANGE_PERMISSIONS[cr.kind]);
-        try {
-          return await service.approve(cr.id, actorOf(credentials), comment);
-        } catch (error) {
-          if (error instanceof StaleChangeRequestError)
-            await auditStale(req, meta, error);
-          throw error;
-        }
+  /** A change's event: its own, or `change-request-create` (severity high) when it waits for a second admin. */
+  function changeEvent(
+    eventId: string,
+    kind: ChangeKind,
+    ref: FlagRef & { environment?: string },
+    extra: JsonObject = {},
+  ): AuditedAction {
+    const waits = service.needsApproval(kind, ref.environment);
+    return {
+      eventId: waits ? 'change-request-create' : eventId,
+      severity: waits ? 'high' : 'medium',
+      meta: {
+        target: flagTarget(ref),
+        ...(ref.environment !== undefined
+          ? { environment: ref.environment }
+          : {}),
+        kind,
+        ...extra,
       },
-    );
-    res.json(result);
-  });
-
-  /** A request found stale on approval gets its own event (the approval's event fails with the same message). */
-  async function auditStale(
-    req: Request,
-    meta: JsonObject,
-    error: StaleChangeRequestError,
-  ) {
-    const event = await auditor.createEvent({
-      eventId: 'change-request-stale',
-      severityLevel: 'high',
-      request: req,
-      meta,
-    });
-    await settle('change-request-stale', 'succeeded', () =>
-      event.success({
-        meta: { status: error.changeRequest.status, error: error.message },
-      }),
-    );
+    };
   }
 
-  router.post('/change-requests/:id/reject', async (req, res) => {
-    const meta = await changeRequestMeta(req.params.id);
-    const result = await audited(
-      req,
-      'change-request-reject',
-      true,
-      meta,
-      async () => {
-        const credentials = await authorize(
-          req,
-          featureFlagsChangeRequestApprovePermission,
-        );
-        const { comment } = parse(rejectBody, req.body, 'rejection');
-        return service.reject(req.params.id, actorOf(credentials), comment);
-      },
-    );
-    res.json(result);
-  });
-
-  router.post('/change-requests/:id/cancel', async (req, res) => {
-    const meta = await changeRequestMeta(req.params.id);
-    const result = await audited(
-      req,
-      'change-request-cancel',
-      true,
-      meta,
-      async () => {
-        const credentials = await httpAuth.credentials(req, {
-          allow: ['user'],
-        });
-        return service.cancel(req.params.id, actorOf(credentials));
-      },
-    );
-    res.json(result);
-  });
-
-  // ---- Unleash's client API, for a capability's own unleash-client in development ----
-
-  const tokens = options.clientTokens.map(t => ({
-    ...t,
-    digest: createHash('sha256').update(t.token).digest(),
-  }));
-  function clientEnvironment(req: Request): string {
-    const presented = req.header('authorization') ?? '';
-    const digest = createHash('sha256').update(presented).digest();
-    const match = tokens.find(t => timingSafeEqual(t.digest, digest));
-    if (!match) {
-      throw new NotAllowedError(
-        'A client token from featureFlags.clientTokens is required in the Authorization header',
-      );
-    }
-    return match.environment;
+  /**
+   * A decision on a change request, severity high. Its meta is read before
+   * the event so that even a refusal names the flag; an unknown id is audited
+   * by its id (and refused with a 404 inside the event).
+   */
+  function decisionEvent(eventId: string) {
+    return async (req: Request): Promise<AuditedAction> => {
+      const { id } = req.params;
+      const cr = await service.getChangeRequest(id).catch(() => undefined);
+      const meta: JsonObject = cr
+        ? {
+            target: flagTarget(cr),
+            environment: cr.environment,
+            changeRequestId: cr.id,
+            kind: cr.kind,
+            summary: cr.summary,
+            requestedBy: cr.requestedBy,
+          }
+        : { changeRequestId: id };
+      return { eventId, severity: 'high', meta };
+    };
   }
 
-  router.get('/client/features', async (req, res) => {
-    const environment = clientEnvironment(req);
-    if (service.provider.kind !== 'local') {
-      throw new NotFoundError(
-        'The portal serves the client API only on the embedded provider; point unleash-client at Unleash',
-      );
+  /** An approver also needs the permission of the change; a request found stale gets its own audit event. */
+  async function approve({
+    params,
+    input,
+    caller,
+    req,
+    action,
+    demand,
+  }: Call<z.output<typeof changeRequestDecisionBody>>) {
+    const cr = await service.getChangeRequest(params.id);
+    await demand(CHANGE_PERMISSIONS[cr.kind]);
+    try {
+      return await service.approve(cr.id, caller, input.comment);
+    } catch (error) {
+      if (error instanceof StaleChangeRequestError)
+        await audit.stale(req, action!.meta, error);
+      throw error;
     }
-    const body = await service.clientFeatures(environment);
-    const etag = `"${createHash('sha256')
-      .update(JSON.stringify(body))
-      .digest('base64url')
-      .slice(0, 27)}"`;
-    res.setHeader('ETag', etag);
-    if (req.header('if-none-match') === etag) {
-      res.status(304).end();
-      return;
-    }
-    res.json(body);
-  });
+  }
 
-  router.post('/client/register', async (req, res) => {
-    clientEnvironment(req);
-    logger.debug(
-      `unleash-client registered: ${JSON.stringify(req.body?.appName ?? '')}`,
-    );
-    res.status(202).end();
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+  mountRoutes(router, routes, {
+    httpAuth: options.httpAuth,
+    userInfo: options.userInfo,
+    permissions,
+    audit,
+    holders: permission =>
+      permission === read ? 'everyone signed in' : 'admins',
   });
-
-  router.post('/client/metrics', async (req, res) => {
-    clientEnvironment(req);
-    res.status(202).end();
-  });
-
+  router.use(
+    createClientApiRouter({
+      service,
+      logger: options.logger,
+      clientTokens: options.clientTokens,
+    }),
+  );
   return router;
 }

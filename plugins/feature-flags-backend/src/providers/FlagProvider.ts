@@ -49,7 +49,7 @@ export interface Actor {
 
 /**
  * Where flags live: the portal's own database (`local`) or an Unleash server
- * (`unleash`). The router speaks only to this interface.
+ * (`unleash`). The service speaks only to this interface.
  */
 export interface FlagProvider {
   readonly kind: 'local' | 'unleash';

@@ -11,6 +11,7 @@ import {
   STACK_ANNOTATIONS,
   STACK_LABELS,
 } from '@internal/backstage-plugin-stacks-common';
+import type { FlagSnapshot } from '../providers/FlagProvider';
 
 /** A catalog entity that names flags through its annotations. */
 export interface FlaggedEntity extends FlagOwnerEntity {
@@ -58,6 +59,28 @@ export function readFlaggedEntity(
       annotations[STACK_ANNOTATIONS.unleashProject]?.trim() || defaultProject,
     flags,
   };
+}
+
+/**
+ * The entities naming each flag of a snapshot, keyed `project/flag`. An
+ * annotation's project that the provider does not have (Unleash OSS has only
+ * `default`) matches the flag of that name in any project.
+ */
+export function entitiesByFlag(
+  snapshot: Pick<FlagSnapshot, 'projects' | 'flags'>,
+  entities: FlaggedEntity[],
+): Map<string, FlaggedEntity[]> {
+  const projects = new Set(snapshot.projects.map(p => p.id));
+  const map = new Map<string, FlaggedEntity[]>();
+  for (const flag of snapshot.flags) {
+    const named = entities.filter(
+      e =>
+        e.flags.includes(flag.name) &&
+        (e.project === flag.project || !projects.has(e.project)),
+    );
+    if (named.length) map.set(`${flag.project}/${flag.name}`, named);
+  }
+  return map;
 }
 
 /**

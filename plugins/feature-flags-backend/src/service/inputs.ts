@@ -1,4 +1,3 @@
-import { parseInput } from '@internal/backstage-plugin-http-node';
 import {
   CHANGE_REQUEST_STATUSES,
   ChangeRequestStatus,
@@ -11,10 +10,10 @@ import {
 import { z } from 'zod/v3';
 
 /**
- * Parses a body or query, or throws a 400 that names each field and what is
- * wrong with it: the portal's one input parser (`plugins/http-node`).
+ * The bodies and queries of the feature-flags routes, parsed by the portal's
+ * one input parser (`parseInput` of `plugins/http-node`): a 400 that names
+ * each field and what is wrong with it.
  */
-export const parse = parseInput;
 
 const reason = z
   .string({ required_error: 'a reason is required' })
