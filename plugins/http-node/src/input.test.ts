@@ -77,6 +77,16 @@ describe('parseInput', () => {
     ).toThrow('Invalid request: reason must be at least 10 characters');
   });
 
+  it('names a value that is not an object once, by what it is', () => {
+    const reason = z.string().trim().min(1, 'a reason is required');
+    expect(() => parseInput(reason, '  ', 'reason')).toThrow(
+      /^Invalid reason: a reason is required$/,
+    );
+    expect(() =>
+      parseInput(z.enum(['csv', 'ndjson']), 'xml', 'format'),
+    ).toThrow(/^Invalid format: "xml" is not one of csv, ndjson$/);
+  });
+
   it('says a missing field is required', () => {
     expect(() => parseInput(body, { priority: 'P1' }, 'ticket')).toThrow(
       'Invalid ticket: name: is required',

@@ -24,16 +24,13 @@ function knownFields(schema: z.ZodTypeAny): string[] | undefined {
 }
 
 /** One issue of a zod error, said the way every router says it. */
-function describeIssue(
-  issue: z.ZodIssue,
-  what: string,
-  known?: string[],
-): string {
+function describeIssue(issue: z.ZodIssue, known?: string[]): string {
   // a list's item is named by its list (`priority: "x" is not one of ...`);
   // an index inside the path stays (`variants.1.name`)
   const path = [...issue.path];
   while (typeof path[path.length - 1] === 'number') path.pop();
-  const where = path.map(String).join('.') || what;
+  // a problem of the whole value is already named by `Invalid <what>:`
+  const where = path.map(String).join('.') || undefined;
   switch (issue.code) {
     case 'unrecognized_keys':
       return `unknown field${
@@ -44,12 +41,13 @@ function describeIssue(
           : ''
       }`;
     case 'invalid_enum_value':
-      return `${where}: "${String(
-        issue.received,
-      )}" is not one of ${issue.options.join(', ')}`;
+      return said(
+        where,
+        `"${String(issue.received)}" is not one of ${issue.options.join(', ')}`,
+      );
     case 'invalid_type':
       if (issue.received === 'undefined' && issue.message === 'Required') {
-        return `${where}: is required`;
+        return said(where, 'is required');
       }
       return said(where, issue.message);
     default:
@@ -59,9 +57,11 @@ function describeIssue(
 
 /**
  * `<field>: <problem>`, unless the schema's own message already begins with
- * the field's name (`reason must be at least 10 characters`).
+ * the field's name (`reason must be at least 10 characters`); the problem
+ * alone for the whole value.
  */
-function said(where: string, message: string): string {
+function said(where: string | undefined, message: string): string {
+  if (!where) return message;
   return message.startsWith(`${where} `) || message.startsWith(`${where}:`)
     ? message
     : `${where}: ${message}`;
@@ -73,13 +73,10 @@ function said(where: string, message: string): string {
  */
 export function describeInputProblems(
   error: z.ZodError,
-  what: string,
   schema?: z.ZodTypeAny,
 ): string {
   const known = schema ? knownFields(schema) : undefined;
-  return error.issues
-    .map(issue => describeIssue(issue, what, known))
-    .join('; ');
+  return error.issues.map(issue => describeIssue(issue, known)).join('; ');
 }
 
 /**
@@ -96,7 +93,7 @@ export function parseInput<T extends z.ZodTypeAny>(
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
     throw new InputError(
-      `Invalid ${what}: ${describeInputProblems(parsed.error, what, schema)}`,
+      `Invalid ${what}: ${describeInputProblems(parsed.error, schema)}`,
     );
   }
   return parsed.data;
