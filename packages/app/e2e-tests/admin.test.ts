@@ -25,6 +25,19 @@ async function impersonate(page: Page, displayName: string, duration?: string) {
   await dialog.getByRole('button', { name: 'Start impersonating' }).click();
 }
 
+/**
+ * The entity's "Raise a ticket" is disabled and its tooltip says `reason`
+ * (a write the server would refuse is not offered).
+ */
+async function expectRaiseTicketDisabled(page: Page, reason: string | RegExp) {
+  await page.goto('/catalog/default/component/stackpro-messaging/support');
+  const raise = page.getByRole('button', { name: 'Raise a ticket' }).first();
+  await expect(raise).toBeDisabled();
+  // a disabled button takes no pointer: its wrapper shows the reason
+  await page.getByTestId('write-blocked').first().hover();
+  await expect(page.getByRole('tooltip')).toContainText(reason);
+}
+
 /** What the page's own token may do: the app's identity is the impersonation. */
 async function requestAs(page: Page, method: string, url: string) {
   return page.evaluate(
@@ -115,6 +128,16 @@ test.describe('admin console and impersonation', () => {
       fullPage: true,
     });
 
+    // write buttons are disabled with the reason, not left to fail
+    await expectRaiseTicketDisabled(
+      page,
+      'Read-only while you impersonate eli.martin',
+    );
+    await page.screenshot({
+      path: `${shots}/admin-impersonating-read-only.png`,
+      fullPage: true,
+    });
+
     // a write is refused, and the admin console's API refuses the impersonation token
     const write = await requestAs(page, 'POST', '/api/catalog/refresh');
     expect(write.status).toBe(403);
@@ -131,7 +154,7 @@ test.describe('admin console and impersonation', () => {
     await expect(page.getByTestId('impersonation-banner')).toHaveCount(0);
     await expect(
       page.getByRole('button', { name: 'Impersonate Eli Martin' }),
-    ).toBeVisible();
+    ).toBeEnabled();
     const row = page.locator('[data-testid^="admin-session-"]').first();
     await expect(row).toContainText('eli.martin');
     await expect(row).toContainText('stopped');
@@ -224,6 +247,10 @@ test.describe('admin console and impersonation', () => {
         path: `${shots}/admin-maintenance.png`,
         fullPage: true,
       });
+      await expectRaiseTicketDisabled(
+        page,
+        `The portal is in maintenance: writes are paused (${message})`,
+      );
       const write = await requestAs(page, 'POST', '/api/catalog/refresh');
       expect(write.status).toBe(503);
       expect(write.body.error.message).toContain(message);
@@ -231,6 +258,15 @@ test.describe('admin console and impersonation', () => {
         (await requestAs(page, 'GET', '/api/admin/maintenance')).status,
       ).toBe(200);
       await engineer.close();
+
+      // admins may still change things, as the server lets them
+      await admin.page.goto(
+        '/catalog/default/component/stackpro-messaging/support',
+      );
+      await expect(
+        admin.page.getByRole('button', { name: 'Raise a ticket' }).first(),
+      ).toBeEnabled();
+      await admin.page.goto('/admin');
     } finally {
       await admin.page.getByRole('checkbox', { name: 'On' }).click();
       await expect(

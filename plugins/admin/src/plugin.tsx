@@ -7,9 +7,12 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { writeAccessApiRef } from '@internal/backstage-plugin-admin-react';
 import { AdminClient, adminApiRef } from './api';
 import { PortalBanners } from './components/PortalBanners';
 import { rootRouteRef } from './routes';
+import { DefaultWriteAccessApi } from './writeAccess';
 
 /** `api:admin` */
 export const adminApi = ApiBlueprint.make({
@@ -19,6 +22,22 @@ export const adminApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new AdminClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * `api:admin/write-access`: whether the person may write now (not while
+ * impersonating read-only, not during maintenance unless an admin), for the
+ * write controls of every plugin (`useWriteAccess` of `-admin-react`).
+ */
+export const writeAccessApi = ApiBlueprint.make({
+  name: 'write-access',
+  params: defineParams =>
+    defineParams({
+      api: writeAccessApiRef,
+      deps: { admin: adminApiRef, permissionApi: permissionApiRef },
+      factory: ({ admin, permissionApi }) =>
+        DefaultWriteAccessApi.create({ adminApi: admin, permissionApi }),
     }),
 });
 
@@ -42,7 +61,7 @@ export const adminPlugin = createFrontendPlugin({
   pluginId: 'admin',
   title: 'Admin console',
   icon: <AdminPanelSettingsIcon fontSize="inherit" />,
-  extensions: [adminApi, adminPage, adminBanners],
+  extensions: [adminApi, writeAccessApi, adminPage, adminBanners],
   routes: {
     root: rootRouteRef,
   },

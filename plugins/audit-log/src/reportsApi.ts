@@ -3,7 +3,6 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AuditReport,
   ReportFrameworkList,
@@ -11,6 +10,7 @@ import {
   ReportRequest,
   ReportSummary,
 } from '@internal/backstage-plugin-audit-log-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** A downloaded file of a report, with the name the server gave it. */
 export interface ReportDownload {
@@ -90,7 +90,7 @@ export class AuditReportsClient implements AuditReportsApi {
   private async fetch(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('audit-log');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) throw await responseErrorOf(response);
     return response;
   }
 

@@ -3,7 +3,6 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import type {
   ChangeRequest,
   ChangeRequestStatus,
@@ -16,6 +15,7 @@ import type {
   Strategy,
   ToggleResponse,
 } from '@internal/backstage-plugin-feature-flags-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 /** Reads and changes feature flags through `/api/feature-flags`. */
 export interface FeatureFlagsApi {
@@ -163,7 +163,7 @@ export class FeatureFlagsClient implements FeatureFlagsApi {
           : undefined,
       body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) throw await responseErrorOf(response);
     if (response.status === 204) return { status: 204, body: undefined as T };
     return { status: response.status, body: (await response.json()) as T };
   }
@@ -255,7 +255,7 @@ export class FeatureFlagsClient implements FeatureFlagsApi {
     query.append('outcome', 'failed');
     const base = await this.discoveryApi.getBaseUrl('audit-log');
     const response = await this.fetchApi.fetch(`${base}/events?${query}`);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) throw await responseErrorOf(response);
     const { items } = (await response.json()) as { items: AuditEventJson[] };
     return items.map(toHistoryEntry);
   }

@@ -3,13 +3,13 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   CapabilityDiscoveryResponse,
   EntityHealthResponse,
   HealthIncident,
   HealthListResponse,
 } from '@internal/backstage-plugin-health-common';
+import { responseErrorOf } from '@internal/backstage-plugin-http-common';
 
 export interface HealthFilter {
   stack?: string;
@@ -46,7 +46,7 @@ export class HealthClient implements HealthApi {
   private async get<T>(path: string): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('health');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) throw await responseErrorOf(response);
     return (await response.json()) as T;
   }
 

@@ -15,6 +15,7 @@ import type {
   ChangeRequest,
   FlagCapabilities,
 } from '@internal/backstage-plugin-feature-flags-common';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { featureFlagsApiRef } from '../api';
 import { ChangeDiff } from './ChangeDiff';
 
@@ -112,13 +113,17 @@ export function ChangeRequestsCard(props: {
                           <Typography variant="caption" color="text.secondary">
                             waiting for another admin
                           </Typography>
-                          <Button
-                            size="small"
-                            disabled={busy === cr.id}
-                            onClick={() => act(cr.id, () => api.cancel(cr.id))}
-                          >
-                            Cancel
-                          </Button>
+                          <WriteGuard>
+                            <Button
+                              size="small"
+                              disabled={busy === cr.id}
+                              onClick={() =>
+                                act(cr.id, () => api.cancel(cr.id))
+                              }
+                            >
+                              Cancel
+                            </Button>
+                          </WriteGuard>
                         </>
                       )}
                       {!own && capabilities?.approve && (
@@ -138,34 +143,38 @@ export function ChangeRequestsCard(props: {
                             }}
                             sx={{ minWidth: 200 }}
                           />
-                          <Button
-                            size="small"
-                            variant="contained"
-                            sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
-                            disabled={busy === cr.id}
-                            onClick={() =>
-                              act(cr.id, () =>
-                                api.approve(cr.id, comment[cr.id]),
-                              )
-                            }
-                          >
-                            Approve
-                          </Button>
-                          <Button
-                            size="small"
-                            color="error"
-                            sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
-                            disabled={
-                              busy === cr.id || !(comment[cr.id] ?? '').trim()
-                            }
-                            onClick={() =>
-                              act(cr.id, () =>
-                                api.reject(cr.id, comment[cr.id]!.trim()),
-                              )
-                            }
-                          >
-                            Reject
-                          </Button>
+                          <WriteGuard>
+                            <Button
+                              size="small"
+                              variant="contained"
+                              sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+                              disabled={busy === cr.id}
+                              onClick={() =>
+                                act(cr.id, () =>
+                                  api.approve(cr.id, comment[cr.id]),
+                                )
+                              }
+                            >
+                              Approve
+                            </Button>
+                          </WriteGuard>
+                          <WriteGuard>
+                            <Button
+                              size="small"
+                              color="error"
+                              sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}
+                              disabled={
+                                busy === cr.id || !(comment[cr.id] ?? '').trim()
+                              }
+                              onClick={() =>
+                                act(cr.id, () =>
+                                  api.reject(cr.id, comment[cr.id]!.trim()),
+                                )
+                              }
+                            >
+                              Reject
+                            </Button>
+                          </WriteGuard>
                         </>
                       )}
                     </Stack>

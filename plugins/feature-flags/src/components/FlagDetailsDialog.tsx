@@ -19,6 +19,7 @@ import type {
   FlagCapabilities,
   Strategy,
 } from '@internal/backstage-plugin-feature-flags-common';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { featureFlagsApiRef } from '../api';
 import { FlagHistory } from './FlagHistory';
 import { FlagLinks } from './FlagLinks';
@@ -143,13 +144,15 @@ function TargetingForm(props: {
           sx={{ flex: 1 }}
           inputProps={{ 'aria-label': 'Tenant ids' }}
         />
-        <Button
-          variant="outlined"
-          onClick={save}
-          disabled={busy || (isProtected && reason.trim() === '')}
-        >
-          {isProtected ? 'Request targeting change' : 'Save targeting'}
-        </Button>
+        <WriteGuard>
+          <Button
+            variant="outlined"
+            onClick={save}
+            disabled={busy || (isProtected && reason.trim() === '')}
+          >
+            {isProtected ? 'Request targeting change' : 'Save targeting'}
+          </Button>
+        </WriteGuard>
       </Stack>
       {isProtected && (
         <TextField
@@ -238,9 +241,12 @@ function EvaluationPreview(props: { flag: Flag; environment: string }) {
           onChange={e => setExtra(e.target.value)}
           sx={{ flex: 1 }}
         />
-        <Button variant="contained" onClick={run}>
-          Preview
-        </Button>
+        {/* the preview is asked by POST, which the request gate counts as a write */}
+        <WriteGuard>
+          <Button variant="contained" onClick={run}>
+            Preview
+          </Button>
+        </WriteGuard>
       </Stack>
       {error && (
         <Alert severity="error" sx={{ mt: 1 }}>

@@ -15,6 +15,11 @@ import type {
   Flag,
   FlagCapabilities,
 } from '@internal/backstage-plugin-feature-flags-common';
+import {
+  WriteAccess,
+  WriteGuard,
+  WRITES_ALLOWED,
+} from '@internal/backstage-plugin-admin-react';
 
 /** Whether the caller may toggle this flag in this environment (the server checks again). */
 export function mayToggle(
@@ -39,6 +44,8 @@ export function FlagMatrix(props: {
   capabilities?: FlagCapabilities;
   pending: ChangeRequest[];
   disabled?: boolean;
+  /** Whether the person may write now; the switches say why not. */
+  access?: WriteAccess;
   onToggle: (flag: Flag, env: Environment, enabled: boolean) => void;
   onOpen: (flag: Flag) => void;
 }) {
@@ -48,6 +55,7 @@ export function FlagMatrix(props: {
     capabilities,
     pending,
     disabled,
+    access = WRITES_ALLOWED,
     onToggle,
     onOpen,
   } = props;
@@ -139,12 +147,14 @@ export function FlagMatrix(props: {
               return (
                 <TableCell key={env.name} align="center">
                   {mayToggle(capabilities, flag, env) ? (
-                    <Switch
-                      checked={enabled}
-                      disabled={disabled || Boolean(waiting)}
-                      onChange={(_, checked) => onToggle(flag, env, checked)}
-                      inputProps={{ 'aria-label': label }}
-                    />
+                    <WriteGuard access={access}>
+                      <Switch
+                        checked={enabled}
+                        disabled={disabled || Boolean(waiting)}
+                        onChange={(_, checked) => onToggle(flag, env, checked)}
+                        inputProps={{ 'aria-label': label }}
+                      />
+                    </WriteGuard>
                   ) : (
                     <Chip
                       size="small"

@@ -8,6 +8,10 @@ import type {
   FlagCapabilities,
   FlagListResponse,
 } from '@internal/backstage-plugin-feature-flags-common';
+import {
+  readOnlyWhileImpersonating,
+  writeAccessApiRef,
+} from '@internal/backstage-plugin-admin-react';
 import { FeatureFlagsApi, featureFlagsApiRef } from '../api';
 import { FlagsView } from './FlagsView';
 
@@ -338,6 +342,41 @@ describe('FlagsView', () => {
     );
     expect(
       screen.getByRole('checkbox', { name: 'CAP_AI_ENABLED in staging' }),
+    ).toBeDisabled();
+  });
+
+  it('disables the switches and targeting while an admin impersonates, and says why', async () => {
+    const { api } = fakeApi({
+      caps: { toggle: true, updateStrategy: true },
+    });
+    const readOnly = readOnlyWhileImpersonating('user:default/eli.martin');
+    await renderInTestApp(<FlagsView />, {
+      apis: [
+        [featureFlagsApiRef, api],
+        [
+          writeAccessApiRef,
+          { getWriteAccess: () => readOnly, watchWriteAccess: () => () => {} },
+        ],
+      ],
+      mountedRoutes,
+    });
+    expect(await screen.findByTestId('write-access-notice')).toHaveTextContent(
+      'Read-only while you impersonate eli.martin.',
+    );
+    const toggle = screen.getByRole('checkbox', {
+      name: 'CAP_AI_ENABLED in staging',
+    });
+    expect(toggle).toBeDisabled();
+    await userEvent.hover(toggle.closest('[data-testid="write-blocked"]')!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Read-only while you impersonate eli.martin',
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'CAP_AI_ENABLED' }),
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Save targeting' }),
     ).toBeDisabled();
   });
 

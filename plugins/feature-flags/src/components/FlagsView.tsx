@@ -13,6 +13,10 @@ import type {
   Environment,
   Flag,
 } from '@internal/backstage-plugin-feature-flags-common';
+import {
+  useWriteAccess,
+  WriteAccessNotice,
+} from '@internal/backstage-plugin-admin-react';
 import { featureFlagsApiRef } from '../api';
 import { ChangeRequestsCard } from './ChangeRequestsCard';
 import { DecidedChangeRequests } from './DecidedChangeRequests';
@@ -71,6 +75,7 @@ export function FlagsView(props: {
   showFilters?: boolean;
 }) {
   const api = useApi(featureFlagsApiRef);
+  const access = useWriteAccess();
   const { data, capabilities, pending, error, loading, reload } = useFlags(
     props.entityRef,
   );
@@ -206,6 +211,7 @@ export function FlagsView(props: {
           {notice}
         </Alert>
       )}
+      <WriteAccessNotice access={access} />
       {capabilities &&
         !capabilities.toggle &&
         !(capabilities.ownerToggleFlags ?? []).length && (
@@ -278,6 +284,7 @@ export function FlagsView(props: {
             capabilities={capabilities}
             pending={pending}
             disabled={busy || data.degraded}
+            access={access}
             onToggle={onToggle}
             onOpen={f => setOpenFlag(`${f.project}/${f.name}`)}
           />

@@ -11,6 +11,7 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useNavigate } from 'react-router-dom';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { RaiseTicketDialog } from './RaiseTicketDialog';
 import { ticketPath, TicketTable } from './TicketTable';
 import { useTickets } from './useTickets';
@@ -28,13 +29,15 @@ export const EntitySupportContent = () => {
   const { items, loading, error, nextCursor, loadMore } = useTickets(query);
 
   const action = (
-    <Button
-      variant="contained"
-      startIcon={<AddIcon />}
-      onClick={() => setRaising(true)}
-    >
-      Raise a ticket
-    </Button>
+    <WriteGuard>
+      <Button
+        variant="contained"
+        startIcon={<AddIcon />}
+        onClick={() => setRaising(true)}
+      >
+        Raise a ticket
+      </Button>
+    </WriteGuard>
   );
   let body;
   if (loading) body = <Progress />;

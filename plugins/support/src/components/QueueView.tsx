@@ -15,6 +15,7 @@ import {
   TicketQuery,
 } from '@internal/backstage-plugin-support-common';
 import { useSearchParams } from 'react-router-dom';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { supportApiRef } from '../api';
 import { TicketFilters } from './TicketFilters';
 import { TicketTable } from './TicketTable';
@@ -113,16 +114,20 @@ export const QueueView = () => {
           data-testid="bulk-actions"
         >
           <span>{selected.size} selected</span>
-          <Button
-            size="small"
-            variant="contained"
-            onClick={() => assign(assignee)}
-          >
-            Assign to me
-          </Button>
-          <Button size="small" onClick={() => assign(null)}>
-            Unassign
-          </Button>
+          <WriteGuard>
+            <Button
+              size="small"
+              variant="contained"
+              onClick={() => assign(assignee)}
+            >
+              Assign to me
+            </Button>
+          </WriteGuard>
+          <WriteGuard>
+            <Button size="small" onClick={() => assign(null)}>
+              Unassign
+            </Button>
+          </WriteGuard>
         </Box>
       )}
       {outcome && (

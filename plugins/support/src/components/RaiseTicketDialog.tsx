@@ -20,6 +20,7 @@ import {
   TICKET_TYPES,
   TicketType,
 } from '@internal/backstage-plugin-support-common';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { supportApiRef } from '../api';
 import { RelatedAnswers } from './RelatedAnswers';
 import { TicketMarkdown } from './TicketMarkdown';
@@ -174,13 +175,15 @@ export const RaiseTicketDialog = ({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button
-          variant="contained"
-          onClick={submit}
-          disabled={busy || !title.trim() || !body.trim()}
-        >
-          Raise ticket
-        </Button>
+        <WriteGuard>
+          <Button
+            variant="contained"
+            onClick={submit}
+            disabled={busy || !title.trim() || !body.trim()}
+          >
+            Raise ticket
+          </Button>
+        </WriteGuard>
       </DialogActions>
     </Dialog>
   );

@@ -25,6 +25,7 @@ import {
   UpdateTicketRequest,
 } from '@internal/backstage-plugin-support-common';
 import { useParams } from 'react-router-dom';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { supportApiRef } from '../api';
 import { TicketMarkdown } from './TicketMarkdown';
 import { TicketSidebar } from './TicketSidebar';
@@ -141,22 +142,24 @@ export const TicketPage = () => {
                   inputProps={{ maxLength: LIMITS.commentMax }}
                 />
                 <Box display="flex" alignItems="center" gap={2} mt={1}>
-                  <Button
-                    variant="contained"
-                    disabled={busy || !comment.trim()}
-                    onClick={() =>
-                      act(async () => {
-                        await api.comment(
-                          ticket.id,
-                          comment,
-                          internal ? 'internal' : 'public',
-                        );
-                        setComment('');
-                      })
-                    }
-                  >
-                    {internal ? 'Add note' : 'Comment'}
-                  </Button>
+                  <WriteGuard>
+                    <Button
+                      variant="contained"
+                      disabled={busy || !comment.trim()}
+                      onClick={() =>
+                        act(async () => {
+                          await api.comment(
+                            ticket.id,
+                            comment,
+                            internal ? 'internal' : 'public',
+                          );
+                          setComment('');
+                        })
+                      }
+                    >
+                      {internal ? 'Add note' : 'Comment'}
+                    </Button>
+                  </WriteGuard>
                   {access.canAddNote && (
                     <FormControlLabel
                       control={

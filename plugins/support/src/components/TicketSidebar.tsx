@@ -7,6 +7,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { InfoCard, Link } from '@backstage/core-components';
 import {
+  useWriteAccess,
+  WriteAccessNotice,
+  WriteGuard,
+} from '@internal/backstage-plugin-admin-react';
+import {
   PRIORITIES,
   STATUS_LABELS,
   SlaClock,
@@ -73,9 +78,11 @@ const GithubSection = ({
   }
   return (
     <Box display="flex" gap={1} alignItems="center">
-      <Button size="small" onClick={() => onGithub({ action: 'open' })}>
-        Open as issue
-      </Button>
+      <WriteGuard>
+        <Button size="small" onClick={() => onGithub({ action: 'open' })}>
+          Open as issue
+        </Button>
+      </WriteGuard>
       <TextField
         size="small"
         label="Issue #"
@@ -83,13 +90,17 @@ const GithubSection = ({
         onChange={e => setIssue(e.target.value)}
         sx={{ width: 90 }}
       />
-      <Button
-        size="small"
-        disabled={!/^\d+$/.test(issue)}
-        onClick={() => onGithub({ action: 'link', issueNumber: Number(issue) })}
-      >
-        Link
-      </Button>
+      <WriteGuard>
+        <Button
+          size="small"
+          disabled={!/^\d+$/.test(issue)}
+          onClick={() =>
+            onGithub({ action: 'link', issueNumber: Number(issue) })
+          }
+        >
+          Link
+        </Button>
+      </WriteGuard>
     </Box>
   );
 };
@@ -114,8 +125,10 @@ export const TicketSidebar = ({
 }) => {
   const { ticket, access } = view;
   const watching = ticket.watchers.includes(me);
+  const writeAccess = useWriteAccess();
   return (
     <InfoCard title="Details">
+      <WriteAccessNotice access={writeAccess} />
       <Box display="flex" flexDirection="column" gap={2}>
         <Box display="flex" gap={1} alignItems="center">
           <StatusChip status={ticket.status} />
@@ -128,6 +141,7 @@ export const TicketSidebar = ({
             size="small"
             label="Move to"
             value=""
+            disabled={!writeAccess.allowed}
             onChange={e =>
               onChange({
                 status: e.target.value as never,
@@ -154,6 +168,7 @@ export const TicketSidebar = ({
             size="small"
             label="Priority"
             value={ticket.priority}
+            disabled={!writeAccess.allowed}
             onChange={e =>
               onChange({
                 priority: e.target.value as never,
@@ -172,9 +187,14 @@ export const TicketSidebar = ({
           <Typography variant="overline">Assignee</Typography>
           <Typography>{shortRef(ticket.assigneeRef)}</Typography>
           {access.canManage && ticket.assigneeRef !== me && (
-            <Button size="small" onClick={() => onChange({ assigneeRef: me })}>
-              Assign to me
-            </Button>
+            <WriteGuard>
+              <Button
+                size="small"
+                onClick={() => onChange({ assigneeRef: me })}
+              >
+                Assign to me
+              </Button>
+            </WriteGuard>
           )}
         </Box>
         <Box>
@@ -212,9 +232,11 @@ export const TicketSidebar = ({
           <Typography variant="body2">
             {ticket.watchers.map(shortRef).join(', ') || 'nobody'}
           </Typography>
-          <Button size="small" onClick={() => onWatch(!watching)}>
-            {watching ? 'Stop watching' : 'Watch'}
-          </Button>
+          <WriteGuard>
+            <Button size="small" onClick={() => onWatch(!watching)}>
+              {watching ? 'Stop watching' : 'Watch'}
+            </Button>
+          </WriteGuard>
         </Box>
         <Box>
           <Typography variant="overline">GitHub</Typography>

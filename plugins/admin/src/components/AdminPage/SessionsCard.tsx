@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { ImpersonationSession } from '@internal/backstage-plugin-admin-common';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -93,9 +94,11 @@ export const SessionsCard = () => {
                       </TableCell>
                       <TableCell align="right">
                         {live && (
-                          <Button size="small" onClick={() => stop(session)}>
-                            Stop
-                          </Button>
+                          <WriteGuard>
+                            <Button size="small" onClick={() => stop(session)}>
+                              Stop
+                            </Button>
+                          </WriteGuard>
                         )}
                       </TableCell>
                     </TableRow>

@@ -10,6 +10,7 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { RefName } from './RefName';
 import { Loaded, LoadState, Roles } from './shared';
 
@@ -89,15 +90,17 @@ export const UsersCard = (props: {
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       <Tooltip title={whyNotImpersonable(user)}>
                         <span>
-                          <Button
-                            size="small"
-                            variant="outlined"
-                            disabled={!user.impersonable}
-                            onClick={() => props.onImpersonate(user)}
-                            aria-label={`Impersonate ${user.displayName}`}
-                          >
-                            Impersonate
-                          </Button>
+                          <WriteGuard>
+                            <Button
+                              size="small"
+                              variant="outlined"
+                              disabled={!user.impersonable}
+                              onClick={() => props.onImpersonate(user)}
+                              aria-label={`Impersonate ${user.displayName}`}
+                            >
+                              Impersonate
+                            </Button>
+                          </WriteGuard>
                         </span>
                       </Tooltip>
                     </TableCell>

@@ -9,6 +9,12 @@ import {
 import { configApiRef } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { useLocation } from 'react-router-dom';
+import {
+  pausedForMaintenance,
+  WriteAccess,
+  writeAccessApiRef,
+  WRITES_ALLOWED,
+} from '@internal/backstage-plugin-admin-react';
 import { adrApiRef } from '../../api';
 import {
   adr2,
@@ -47,7 +53,10 @@ describe('EntityDecisionsContent', () => {
     global.URL.revokeObjectURL = jest.fn();
   });
 
-  const renderTab = (url = '/catalog/default/system/smartstack/decisions') =>
+  const renderTab = (
+    url = '/catalog/default/system/smartstack/decisions',
+    access: WriteAccess = WRITES_ALLOWED,
+  ) =>
     renderInTestApp(
       <EntityProvider entity={smartstack}>
         <EntityDecisionsContent />
@@ -57,6 +66,10 @@ describe('EntityDecisionsContent', () => {
         initialRouteEntries: [url],
         apis: [
           [adrApiRef, testAdrClient()],
+          [
+            writeAccessApiRef,
+            { getWriteAccess: () => access, watchWriteAccess: () => () => {} },
+          ],
           [
             configApiRef,
             mockApis.config({
@@ -177,6 +190,20 @@ describe('EntityDecisionsContent', () => {
       `/create/templates/default/new-adr?formData=${encodeURIComponent(
         JSON.stringify({ entityRef: 'system:default/smartstack' }),
       )}`,
+    );
+  });
+
+  it('disables "New ADR" with the reason during maintenance', async () => {
+    serveEntity(server);
+    await renderTab(
+      undefined,
+      pausedForMaintenance('Database upgrade until 10:00 UTC'),
+    );
+    const button = await screen.findByTestId('adr-new');
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.hover(screen.getByTestId('write-blocked'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'The portal is in maintenance: writes are paused (Database upgrade until 10:00 UTC)',
     );
   });
 

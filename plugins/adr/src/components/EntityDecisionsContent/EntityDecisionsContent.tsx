@@ -24,6 +24,7 @@ import {
   useSearchParams,
 } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { adrApiRef } from '../../api';
 import { useNewAdrHref } from '../../newAdr';
 import { ProblemList } from '../ProblemList';
@@ -54,16 +55,19 @@ export const EntityDecisionsContent = () => {
   );
   const keys = useMemo(() => new Set(value?.adrs.map(a => a.key)), [value]);
 
+  // the template's run writes (a pull request, the catalog): paused with the rest
   const newAdr = (
-    <Button
-      variant="contained"
-      startIcon={<AddIcon />}
-      component={RouterLink}
-      to={newAdrHref}
-      data-testid="adr-new"
-    >
-      New ADR
-    </Button>
+    <WriteGuard>
+      <Button
+        variant="contained"
+        startIcon={<AddIcon />}
+        component={RouterLink}
+        to={newAdrHref}
+        data-testid="adr-new"
+      >
+        New ADR
+      </Button>
+    </WriteGuard>
   );
 
   if (loading && !value) return <Progress />;

@@ -13,6 +13,7 @@ import {
   ReportSummary,
 } from '@internal/backstage-plugin-audit-log-common';
 import useAsync from 'react-use/esm/useAsync';
+import { WriteGuard } from '@internal/backstage-plugin-admin-react';
 import { auditReportsApiRef } from '../../reportsApi';
 
 const PERIODS: Array<{ value: ReportPeriodPreset | 'custom'; label: string }> =
@@ -118,13 +119,15 @@ export const ProduceReportCard = ({
             />
           </>
         )}
-        <Button
-          variant="contained"
-          onClick={produce}
-          disabled={busy || (period === 'custom' && (!from || !to))}
-        >
-          Produce report
-        </Button>
+        <WriteGuard>
+          <Button
+            variant="contained"
+            onClick={produce}
+            disabled={busy || (period === 'custom' && (!from || !to))}
+          >
+            Produce report
+          </Button>
+        </WriteGuard>
       </Stack>
       {selected && (
         <Typography variant="body2" color="text.secondary" mt={2}>
