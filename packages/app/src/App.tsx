@@ -4,6 +4,7 @@ import { catalogModule } from './modules/catalog';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 import { layoutModule } from './modules/layout';
+import { scaffolderModule } from './modules/scaffolder';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -13,6 +14,7 @@ export default createApp({
     navModule,
     homeModule,
     layoutModule,
+    scaffolderModule,
     signInModule,
   ],
 });

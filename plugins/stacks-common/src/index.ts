@@ -6,3 +6,4 @@
 export * from './fields';
 export * from './stack';
 export * from './coverage';
+export * from './capabilityName';

@@ -2,6 +2,10 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  capabilityCatalogFilter,
+  capabilityTakenProblem,
+} from '@internal/backstage-plugin-stacks-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planOperations } from '../generate/contract';
 import { capabilityNameProblem, capabilityNames } from '../generate/names';
@@ -80,19 +84,17 @@ export function createCheckCapabilityAction(options: {
           const names = capabilityNames(name);
           const { items } = await catalog.getEntities(
             {
-              filter: [
-                { kind: 'Component', 'metadata.name': names.componentName },
-                { 'metadata.annotations.stackportal.io/capability': name },
-              ],
+              filter: capabilityCatalogFilter(name),
               fields: ['kind', 'metadata.name', 'metadata.namespace'],
             },
             { credentials },
           );
           if (items.length) {
             throw new ConflictError(
-              `Name: a capability "${name}" exists already (${items
-                .map(e => stringifyEntityRef(e))
-                .join(', ')}); choose another name`,
+              `Name: ${capabilityTakenProblem(
+                name,
+                items.map(e => stringifyEntityRef(e)),
+              )}`,
             );
           }
           const stack = await findStack(catalog, ctx.input.stack, credentials);

@@ -1,55 +1,12 @@
-/** A capability's name: lowercase letters and digits, starting with a letter (as in CAP_<NAME>_ENABLED). */
-export const CAPABILITY_NAME_PATTERN = /^[a-z][a-z0-9]*$/;
-export const CAPABILITY_NAME_MAX = 30;
+import { capabilityEntityName } from '@internal/backstage-plugin-stacks-common';
 
-/**
- * Names a capability may not take: they are routes, products, environments
- * or words the portal and the flags already use.
- */
-export const RESERVED_CAPABILITY_NAMES = [
-  'admin',
-  'all',
-  'api',
-  'capabilities',
-  'capability',
-  'catalog',
-  'core',
-  'default',
-  'development',
-  'flags',
-  'health',
-  'internal',
-  'metrics',
-  'none',
-  'null',
-  'portal',
-  'production',
-  'sandbox',
-  'stackpro',
-  'staging',
-  'system',
-  'test',
-  'undefined',
-] as const;
-
-/** Why the name cannot be a capability's, or undefined when it can. */
-export function capabilityNameProblem(name: string): string | undefined {
-  if (!name) return 'a capability needs a name';
-  if (name.length > CAPABILITY_NAME_MAX) {
-    return `"${name}" is ${name.length} characters long; a capability name has at most ${CAPABILITY_NAME_MAX}`;
-  }
-  if (!CAPABILITY_NAME_PATTERN.test(name)) {
-    return `"${name}" is not a capability name: lowercase letters and digits only, starting with a letter (it becomes the <X> of CAP_<X>_ENABLED and part of the entity name stackpro-${name
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '')})`;
-  }
-  if ((RESERVED_CAPABILITY_NAMES as readonly string[]).includes(name)) {
-    return `"${name}" is a reserved word (${RESERVED_CAPABILITY_NAMES.join(
-      ', ',
-    )}); choose another name`;
-  }
-  return undefined;
-}
+// the name rules are shared with the New capability form's CapabilityName field
+export {
+  CAPABILITY_NAME_MAX,
+  CAPABILITY_NAME_PATTERN,
+  RESERVED_CAPABILITY_NAMES,
+  capabilityNameProblem,
+} from '@internal/backstage-plugin-stacks-common';
 
 /** `orders` -> `Orders`; `line-items` -> `LineItems`. */
 export function pascal(value: string): string {
@@ -78,7 +35,7 @@ export function capabilityNames(name: string) {
   const upper = name.toUpperCase();
   return {
     name,
-    componentName: `stackpro-${name}`,
+    componentName: capabilityEntityName(name),
     flagPrefix: `CAP_${upper}`,
     flags: [
       `CAP_${upper}_ENABLED`,
