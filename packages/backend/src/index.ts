@@ -81,9 +81,12 @@ backend.add(
   import('@internal/backstage-plugin-permission-backend-module-cloudwatch'),
 );
 
-// search
+// search: PostgreSQL in production, Lunr on the embedded default; a name
+// typed exactly comes first, catalog documents carry their tags
 backend.add(import('@backstage/plugin-search-backend'));
-backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(
+  import('@internal/backstage-plugin-search-backend-module-stack-portal'),
+);
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
