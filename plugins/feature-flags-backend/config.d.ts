@@ -26,6 +26,15 @@ export interface Config {
       token: string;
       environment: string;
     }>;
+    /** The search collator (`feature-flags-backend/search`). */
+    search?: {
+      /** How often the flags are re-indexed. Default every 10 minutes. */
+      schedule?: {
+        frequency?: { minutes?: number; seconds?: number };
+        timeout?: { minutes?: number; seconds?: number };
+        initialDelay?: { minutes?: number; seconds?: number };
+      };
+    };
   };
   /** An Unleash server the feature-flags plugin manages through its Admin API. */
   unleash?: {

@@ -97,8 +97,10 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Stack Portal
 backend.add(import('@internal/backstage-plugin-stacks-backend'));
 backend.add(import('@internal/backstage-plugin-audit-log-backend'));
-// feature flags: Unleash, or the embedded provider when no Unleash is configured
+// feature flags: Unleash, or the embedded provider when no Unleash is configured;
+// search finds a flag by its name and opens its dialog
 backend.add(import('@internal/backstage-plugin-feature-flags-backend'));
+backend.add(import('@internal/backstage-plugin-feature-flags-backend/search'));
 // admin console: users and roles, impersonation, maintenance mode
 backend.add(import('@internal/backstage-plugin-admin-backend'));
 // ADRs: entity tab, portal page, search, and the scaffolder action for a first ADR

@@ -376,6 +376,13 @@ export async function createRouter(
 
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
+  // for the search collator: every flag as the index holds it, read as a
+  // service (the search plugin shows them only to those with
+  // feature-flags.flag.read, the collator's visibility permission)
+  router.get('/search-documents', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['service'] });
+    res.json({ documents: await service.searchDocuments() });
+  });
   mountRoutes(router, routes, {
     httpAuth: options.httpAuth,
     userInfo: options.userInfo,

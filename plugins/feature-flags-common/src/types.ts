@@ -273,3 +273,28 @@ export interface FlagCapabilities {
   protectedEnvironments: string[];
   userEntityRef: string;
 }
+
+/** The search index's document type of flags (`search-documents`, the search page's "Flags"). */
+export const FEATURE_FLAG_SEARCH_TYPE = 'feature-flag';
+
+/** A flag as the search index holds it; `location` opens the flag's dialog on the Flags page. */
+export interface FlagSearchDocument {
+  /** The flag's name, `CAP_MESSAGING_ENABLED`. */
+  title: string;
+  /** Description, type, where it is on, the entities that name it, their stacks and the flag's tags. */
+  text: string;
+  location: string;
+  project: string;
+  name: string;
+  flagType: string;
+  stale: boolean;
+  /** The environments where the flag is on. */
+  enabledIn: string[];
+  /** The catalog entities that name the flag, and their stacks (`stackportal.io/stack`). */
+  entityRefs: string[];
+  stacks: string[];
+}
+
+/** The Flags page's address with a flag's dialog open (`?flag=<project>/<name>`). */
+export const flagPageLocation = (project: string, name: string) =>
+  `/feature-flags?flag=${encodeURIComponent(`${project}/${name}`)}`;

@@ -7,6 +7,11 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
+import { FEATURE_FLAG_SEARCH_TYPE } from '@internal/backstage-plugin-feature-flags-common';
 import { FeatureFlagsClient, featureFlagsApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -46,11 +51,38 @@ export const entityFeatureFlagsContent = EntityContentBlueprint.make({
   },
 });
 
+/** `search-result-list-item:feature-flags`, how a flag shows among search results */
+export const flagSearchResultListItem = SearchResultListItemBlueprint.make({
+  params: {
+    icon: <FlagIcon />,
+    predicate: result => result.type === FEATURE_FLAG_SEARCH_TYPE,
+    component: () =>
+      import('./components/FlagSearchResultListItem').then(
+        m => m.FlagSearchResultListItem,
+      ),
+  },
+});
+
+/** `search-filter-result-type:feature-flags`, the search page's "Feature flags" result type */
+export const flagSearchResultType = SearchFilterResultTypeBlueprint.make({
+  params: {
+    value: FEATURE_FLAG_SEARCH_TYPE,
+    name: 'Feature flags',
+    icon: <FlagIcon />,
+  },
+});
+
 export const featureFlagsPlugin = createFrontendPlugin({
   pluginId: 'feature-flags',
   title: 'Feature flags',
   icon: <FlagIcon fontSize="inherit" />,
-  extensions: [featureFlagsApi, featureFlagsPage, entityFeatureFlagsContent],
+  extensions: [
+    featureFlagsApi,
+    featureFlagsPage,
+    entityFeatureFlagsContent,
+    flagSearchResultListItem,
+    flagSearchResultType,
+  ],
   routes: {
     root: rootRouteRef,
   },

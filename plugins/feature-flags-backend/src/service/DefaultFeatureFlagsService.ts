@@ -13,6 +13,7 @@ import {
   FlagCapabilities,
   FlagListResponse,
   FlagResponse,
+  FlagSearchDocument,
   ProposedChange,
   Strategy,
   Variant,
@@ -47,6 +48,7 @@ import type {
 } from './FeatureFlagsService';
 import { PendingWrites } from './PendingWrites';
 import { ProtectedEnvironments } from './ProtectedEnvironments';
+import { flagSearchDocument } from './searchDocuments';
 
 /**
  * The flags as the portal shows them: the provider's data with the catalog's
@@ -169,6 +171,11 @@ export class DefaultFeatureFlagsService implements FeatureFlagsService {
         ),
       })),
     };
+  }
+
+  async searchDocuments(): Promise<FlagSearchDocument[]> {
+    const { flags } = await this.list({});
+    return flags.map(flagSearchDocument);
   }
 
   async getFlag(project: string, name: string): Promise<FlagResponse> {

@@ -8,6 +8,7 @@ import type {
   FlagCapabilities,
   FlagListResponse,
   FlagResponse,
+  FlagSearchDocument,
   FlagTag,
   FlagType,
   Strategy,
@@ -89,6 +90,8 @@ export interface FeatureFlagsService {
   ): Promise<FlagCapabilities>;
   list(filter: FlagListFilter): Promise<FlagListResponse>;
   getFlag(project: string, name: string): Promise<FlagResponse>;
+  /** Every flag of every project as the search index holds it (the search collator's read). */
+  searchDocuments(): Promise<FlagSearchDocument[]>;
   /** What unleash-client answers for this context (the flag's data in that environment). */
   evaluate(
     ref: FlagEnvRef,
