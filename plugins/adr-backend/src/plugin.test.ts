@@ -593,8 +593,45 @@ describe('adr backend', () => {
       ]);
     });
 
+    it('finds the words of a text search in the title, number or text, with the other filters', async () => {
+      const http = await startBackend();
+      const ids = async (query: string) => {
+        const res = await request(http).get(`/api/adr/adrs?${query}`);
+        expect(res.status).toBe(200);
+        // the counts and facets stay those of every decision
+        expect(res.body.total).toBe(5);
+        return res.body.adrs.map((a: any) => a.id);
+      };
+      // titles (Raw WebSocket, Socket.io for WebSocket updates) and a text ("WebSocket is heavy.")
+      expect(await ids('q=websocket')).toEqual([
+        'ADR-0001',
+        'ADR-003',
+        'ADR-002',
+      ]);
+      // every word, in any case
+      expect(await ids('q=WebSocket%20%20HEAVY')).toEqual(['ADR-0001']);
+      expect(await ids('q=websocket&status=accepted')).toEqual([
+        'ADR-0001',
+        'ADR-003',
+      ]);
+      // a number, and a decision that names it (ADR-003 supersedes ADR-002)
+      expect(await ids('q=adr-002')).toEqual(['ADR-003', 'ADR-002']);
+      expect(await ids('q=kubernetes')).toEqual([]);
+      // blank is no search
+      expect(await ids('q=%20%20')).toHaveLength(5);
+    });
+
     it('refuses a malformed query with a 400 that names the problem', async () => {
       const http = await startBackend();
+      const long = await request(http).get(
+        `/api/adr/adrs?q=${'a'.repeat(201)}`,
+      );
+      expect(long.status).toBe(400);
+      expect(long.body.error.message).toContain(
+        'q: must be at most 200 characters',
+      );
+      const twice = await request(http).get('/api/adr/adrs?q=a&q=b');
+      expect(twice.status).toBe(400);
       const bad = await request(http).get(
         '/api/adr/adrs?status=draft&from=2025-13-01&colour=red',
       );
@@ -735,7 +772,23 @@ describe('adr backend', () => {
         location:
           '/catalog/default/system/app/decisions?record=ADR-003-socket-io.md',
         entityRef: 'system:default/app',
+        entityTitle: 'app',
+        status: 'accepted',
+        date: '2025-05-11',
+        stackRefs: [],
+        stacks: [],
       });
+      // a decision of a stack: the stack by reference and title, for the
+      // search page's Decisions result, and its title among the words
+      const sse = res.body.documents.find((d: any) => d.id === 'ADR-0001');
+      expect(sse).toMatchObject({
+        entityRef: 'component:default/remote',
+        stackRefs: ['system:default/communication-stack'],
+        stacks: ['communication stack'],
+      });
+      expect(sse.text).toMatch(
+        /^remote, communication stack, accepted, 2025-06-01\. /,
+      );
       // Plain text: the words, the diagram's words, no markdown syntax.
       expect(ws.text).toContain('Context and Problem Statement Why.');
       expect(ws.text).toContain('C4Component title Real time');

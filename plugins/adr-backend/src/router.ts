@@ -56,6 +56,11 @@ const indexQuery = z
     decider: queryList(z.string().max(200)),
     from: isoDate.optional(),
     to: isoDate.optional(),
+    q: z
+      .string()
+      .max(200, 'must be at most 200 characters')
+      .transform(v => v.trim() || undefined)
+      .optional(),
   })
   .strict()
   .refine(q => !q.from || !q.to || q.from <= q.to, {

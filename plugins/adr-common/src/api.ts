@@ -83,6 +83,8 @@ export interface AdrIndexFilter {
   /** Inclusive ISO dates. */
   from?: string;
   to?: string;
+  /** Words that must all appear in the decision's title, number or text (any case). */
+  q?: string;
 }
 
 /** `GET /adrs` */
@@ -104,12 +106,23 @@ export interface AdrIndexResponse {
 }
 
 /** A decision as the search collator indexes it. */
+/** The search index's document type of decisions (the search page's "Decisions"). */
+export const ADR_SEARCH_TYPE = 'adr';
+
+/** A decision as the search index holds it; `location` opens it on its entity's Decisions tab. */
 export interface AdrSearchDocument {
   title: string;
   text: string;
   location: string;
+  /** The entity whose Decisions tab shows it, and that entity's title. */
   entityRef: string;
-  status?: string;
+  entityTitle: string;
+  status?: AdrStatus;
+  /** The status as written when it is not one of the five. */
+  statusText?: string;
   date?: string;
   id?: string;
+  /** The stacks the decision belongs to: references and titles, in the same order. */
+  stackRefs: string[];
+  stacks: string[];
 }

@@ -74,6 +74,7 @@ export class AdrClient implements AdrApi {
     }
     if (filter.from) query.set('from', filter.from);
     if (filter.to) query.set('to', filter.to);
+    if (filter.q) query.set('q', filter.q);
     const search = query.toString();
     return this.json(`/adrs${search ? `?${search}` : ''}`);
   }

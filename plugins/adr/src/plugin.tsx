@@ -7,7 +7,14 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { ADR_LOCATION_ANNOTATION } from '@internal/backstage-plugin-adr-common';
+import {
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
+import {
+  ADR_LOCATION_ANNOTATION,
+  ADR_SEARCH_TYPE,
+} from '@internal/backstage-plugin-adr-common';
 import { STACK_ANNOTATIONS } from '@internal/backstage-plugin-stacks-common';
 import { AdrClient, adrApiRef } from './api';
 import { rootRouteRef } from './routes';
@@ -66,11 +73,39 @@ export const stackDocsContent = EntityContentBlueprint.make({
   },
 });
 
+/** `search-result-list-item:adr`, how a decision shows among search results: title, status, stacks */
+export const adrSearchResultListItem = SearchResultListItemBlueprint.make({
+  params: {
+    icon: <ArchitectureIcon />,
+    predicate: result => result.type === ADR_SEARCH_TYPE,
+    component: () =>
+      import('./components/AdrSearchResultListItem').then(
+        m => m.AdrSearchResultListItem,
+      ),
+  },
+});
+
+/** `search-filter-result-type:adr`, the search page's "Decisions" result type */
+export const adrSearchResultType = SearchFilterResultTypeBlueprint.make({
+  params: {
+    value: ADR_SEARCH_TYPE,
+    name: 'Decisions',
+    icon: <ArchitectureIcon />,
+  },
+});
+
 export const adrPlugin = createFrontendPlugin({
   pluginId: 'adr',
   title: 'Decisions',
   icon: <ArchitectureIcon fontSize="inherit" />,
-  extensions: [adrApi, decisionsPage, entityDecisionsContent, stackDocsContent],
+  extensions: [
+    adrApi,
+    decisionsPage,
+    entityDecisionsContent,
+    stackDocsContent,
+    adrSearchResultListItem,
+    adrSearchResultType,
+  ],
   routes: {
     root: rootRouteRef,
   },

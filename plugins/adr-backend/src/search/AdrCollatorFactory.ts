@@ -9,27 +9,24 @@ import {
   IndexableDocument,
 } from '@backstage/plugin-search-common';
 import {
+  ADR_SEARCH_TYPE,
   adrReadPermission,
   AdrSearchDocument,
 } from '@internal/backstage-plugin-adr-common';
 import { Readable } from 'node:stream';
 
 /** A decision as the search index holds it. */
-export interface AdrDocument extends IndexableDocument {
-  entityRef: string;
-  status?: string;
-  date?: string;
-  id?: string;
-}
+export type AdrDocument = AdrSearchDocument & IndexableDocument;
 
 /**
- * Indexes every decision record under the search type `adr`. It asks the ADR
- * plugin's own API (as the search plugin's service identity) instead of
- * reading repositories a second time; results link to the record on its
- * entity's Decisions tab.
+ * Indexes every decision record under the search type `adr` (the search
+ * page's "Decisions", drawn by the ADR plugin's result item: title, status,
+ * stacks). It asks the ADR plugin's own API (as the search plugin's service
+ * identity) instead of reading repositories a second time; results link to
+ * the record on its entity's Decisions tab.
  */
 export class AdrCollatorFactory implements DocumentCollatorFactory {
-  readonly type = 'adr';
+  readonly type = ADR_SEARCH_TYPE;
   readonly visibilityPermission = adrReadPermission;
 
   private constructor(
@@ -71,11 +68,9 @@ export class AdrCollatorFactory implements DocumentCollatorFactory {
       throw await ResponseError.fromResponse(response);
     }
     const { documents } = (await response.json()) as {
-      documents: AdrSearchDocument[];
+      documents: AdrDocument[];
     };
     this.logger.info(`Indexing ${documents.length} decision records`);
-    for (const document of documents) {
-      yield { ...document };
-    }
+    yield* documents;
   }
 }

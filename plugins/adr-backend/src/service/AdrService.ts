@@ -87,6 +87,8 @@ const kindRank = (entity: Entity) => {
 const titleOf = (entity: Entity) =>
   entity.metadata.title ?? entity.metadata.name;
 
+const lower = (s: string) => s.toLocaleLowerCase('en-US');
+
 /** Markdown as plain text for the search index: no syntax, diagrams kept as words. */
 export function searchText(markdown: string): string {
   return markdown
@@ -460,6 +462,8 @@ export class DefaultAdrService implements AdrService {
       for (const e of g.entities) belongs.set(e, belongsTo(e));
 
     const entries: AdrIndexEntry[] = [];
+    // with a text query: each entry's words (number, title, text), lower case
+    const words = filter.q ? new Map<AdrIndexEntry, string>() : undefined;
     let degraded = false;
     for (const group of groups) {
       degraded ||= group.degraded;
@@ -480,7 +484,16 @@ export class DefaultAdrService implements AdrService {
           problems.push({ ...problem, entityRef: home });
       }
       for (const summary of group.built.summaries) {
-        entries.push({ ...summary, entities, systems, stacks });
+        const entry = { ...summary, entities, systems, stacks };
+        entries.push(entry);
+        words?.set(
+          entry,
+          lower(
+            `${summary.id ?? ''} ${summary.title} ${searchText(
+              group.built.bodies.get(summary.key) ?? '',
+            )}`,
+          ),
+        );
       }
     }
 
@@ -496,8 +509,10 @@ export class DefaultAdrService implements AdrService {
       entry.stacks.forEach(s => stacks.set(s.entityRef, s));
     }
 
-    const lower = (s: string) => s.toLocaleLowerCase('en-US');
     const wantDeciders = filter.decider?.map(lower);
+    const wantWords = filter.q
+      ? lower(filter.q).split(/\s+/).filter(Boolean)
+      : [];
     const matches = (entry: AdrIndexEntry) =>
       (!filter.status?.length ||
         (entry.status !== undefined && filter.status.includes(entry.status))) &&
@@ -509,7 +524,8 @@ export class DefaultAdrService implements AdrService {
         entry.deciders.some(d => wantDeciders.includes(lower(d)))) &&
       (!filter.from ||
         (entry.date !== undefined && entry.date >= filter.from)) &&
-      (!filter.to || (entry.date !== undefined && entry.date <= filter.to));
+      (!filter.to || (entry.date !== undefined && entry.date <= filter.to)) &&
+      wantWords.every(w => words!.get(entry)!.includes(w));
 
     const byTitle = (a: AdrEntityLink[], b: AdrEntityLink[]) =>
       (a[0]?.title ?? '').localeCompare(b[0]?.title ?? '');
@@ -539,13 +555,19 @@ export class DefaultAdrService implements AdrService {
   }
 
   async getSearchDocuments(options: Options): Promise<AdrSearchDocument[]> {
-    const { groups } = await this.groups(options);
+    const { groups, link } = await this.groups(options, true);
     return groups.flatMap(group => {
       const home = stringifyEntityRef(group.entities[0]);
       const owner = titleOf(group.entities[0]);
+      const stacks = [
+        ...new Set(group.entities.flatMap(e => belongsTo(e).stacks)),
+      ].map(link);
+      const where = [owner, ...stacks.map(s => s.title)]
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .join(', ');
       return group.built.summaries.map(summary => ({
         title: `${summary.id ? `${summary.id}: ` : ''}${summary.title}`,
-        text: `${owner}, ${summary.status ?? 'no status'}, ${
+        text: `${where}, ${summary.status ?? 'no status'}, ${
           summary.date ?? 'undated'
         }. ${searchText(
           (group.built.bodies.get(summary.key) ?? '').replace(
@@ -555,9 +577,13 @@ export class DefaultAdrService implements AdrService {
         )}`,
         location: decisionUrl(home, summary.key),
         entityRef: home,
+        entityTitle: owner,
         status: summary.status,
+        statusText: summary.statusText,
         date: summary.date,
         id: summary.id,
+        stackRefs: stacks.map(s => s.entityRef),
+        stacks: stacks.map(s => s.title),
       }));
     });
   }

@@ -221,12 +221,15 @@ export function serveIndex(server: SetupServer): URLSearchParams[] {
       const status = query.getAll('status');
       const system = query.getAll('system');
       const from = query.get('from');
+      // the backend also reads the text; the titles are enough here
+      const words = (query.get('q') ?? '').toLowerCase().split(/\s+/);
       const adrs = indexEntries.filter(
         e =>
           (!status.length || status.includes(e.status!)) &&
           (!system.length ||
             e.systems.some(s => system.includes(s.entityRef))) &&
-          (!from || (e.date ?? '') >= from),
+          (!from || (e.date ?? '') >= from) &&
+          words.every(w => e.title.toLowerCase().includes(w)),
       );
       const body: AdrIndexResponse = {
         adrs,

@@ -8,13 +8,20 @@ import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import InputAdornment from '@mui/material/InputAdornment';
+import SearchIcon from '@mui/icons-material/Search';
+import { useEffect, useRef, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import {
   ADR_STATUSES,
   AdrIndexFilter,
   AdrIndexResponse,
 } from '@internal/backstage-plugin-adr-common';
 import { STATUS_LABELS } from '../StatusChip';
-import { isFilterEmpty } from './useDecisionsFilter';
+import { isFilterEmpty, Q_MAX } from './useDecisionsFilter';
+
+/** How long typing pauses before the decisions are asked for again. */
+const TYPING_PAUSE_MS = 300;
 
 interface Option {
   value: string;
@@ -80,16 +87,68 @@ const MultiSelect = (props: {
   );
 };
 
-/** Status, stack, system, decider and date range; "Clear filters"; how many are shown. */
+/**
+ * Words to find in a decision's title, number or text; the list follows once
+ * typing pauses (or at Enter). The box follows the URL when it changes
+ * otherwise (Clear filters, back), but never undoes what is being typed.
+ */
+const TextSearch = (props: {
+  value?: string;
+  onChange: (q: string | undefined) => void;
+}) => {
+  const { value, onChange } = props;
+  const [text, setText] = useState(value ?? '');
+  const sent = useRef(value);
+  useEffect(() => {
+    if (value !== sent.current) {
+      sent.current = value;
+      setText(value ?? '');
+    }
+  }, [value]);
+  const apply = () => {
+    const q = text.trim() || undefined;
+    if (q === sent.current) return;
+    sent.current = q;
+    onChange(q);
+  };
+  useDebounce(apply, TYPING_PAUSE_MS, [text]);
+  return (
+    <TextField
+      size="small"
+      type="search"
+      label="Search decisions"
+      placeholder="Words in the title or text"
+      value={text}
+      onChange={e => setText(e.target.value.slice(0, Q_MAX))}
+      onKeyDown={e => {
+        if (e.key === 'Enter') apply();
+      }}
+      InputLabelProps={{ shrink: true }}
+      InputProps={{
+        startAdornment: (
+          <InputAdornment position="start">
+            <SearchIcon fontSize="small" />
+          </InputAdornment>
+        ),
+      }}
+      inputProps={{ 'data-testid': 'decisions-filter-q' }}
+      sx={{ minWidth: 260 }}
+    />
+  );
+};
+
+/** Text search, status, stack, system, decider and date range; "Clear filters"; how many are shown. */
 export const DecisionsFilters = (props: {
   filter: AdrIndexFilter;
   facets?: AdrIndexResponse['facets'];
   shown?: number;
   total?: number;
   onChange: (filter: AdrIndexFilter) => void;
+  onTextChange: (q: string | undefined) => void;
   onClear: () => void;
 }) => {
-  const { filter, facets, shown, total, onChange, onClear } = props;
+  const { filter, facets, shown, total, onChange, onTextChange, onClear } =
+    props;
   const set = (key: keyof AdrIndexFilter) => (values: string[] | string) =>
     onChange({ ...filter, [key]: values || undefined });
   const count = (status: string) =>
@@ -106,6 +165,7 @@ export const DecisionsFilters = (props: {
         my: 3,
       }}
     >
+      <TextSearch value={filter.q} onChange={onTextChange} />
       <MultiSelect
         id="status"
         label="Status"

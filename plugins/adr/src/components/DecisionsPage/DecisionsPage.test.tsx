@@ -137,6 +137,61 @@ describe('DecisionsPage', () => {
     expect(screen.getByTestId('address-bar')).toBeEmptyDOMElement();
   });
 
+  it('searches the words typed, through the backend, and keeps them in the URL', async () => {
+    const queries = serveIndex(server);
+    await renderPage('/decisions?status=superseded');
+    await screen.findByTestId(
+      'adr-row-smartstack-ADR-002-real-time-updates.md',
+    );
+    const box = screen.getByRole('searchbox', { name: 'Search decisions' });
+    await userEvent.type(box, 'raw websocket');
+    await waitFor(() =>
+      expect(screen.getByTestId('address-bar')).toHaveTextContent(
+        '?status=superseded&q=raw+websocket',
+      ),
+    );
+    // asked once, after typing paused, with the other filters kept
+    expect(queries[queries.length - 1].toString()).toBe(
+      'status=superseded&q=raw+websocket',
+    );
+    expect(queries.filter(q => q.has('q'))).toHaveLength(1);
+    expect(rows()).toEqual(['adr-row-smartstack-ADR-002-real-time-updates.md']);
+
+    await userEvent.clear(box);
+    await userEvent.type(box, 'use socket.io{Enter}');
+    await waitFor(() =>
+      expect(
+        screen.getByText(
+          'No decision matches “use socket.io” with these filters',
+        ),
+      ).toBeInTheDocument(),
+    );
+    await userEvent.click(
+      screen.getAllByRole('button', { name: 'Clear filters' })[0],
+    );
+    await screen.findByTestId('adr-row-stackpro-0002-version-api.md');
+    expect(box).toHaveValue('');
+    expect(screen.getByTestId('address-bar')).toBeEmptyDOMElement();
+  });
+
+  it('restores the text search from a shared link', async () => {
+    const queries = serveIndex(server);
+    await renderPage('/decisions?q=Socket.io');
+    await screen.findByTestId(
+      'adr-row-smartstack-ADR-004-websocket-implementation.md',
+    );
+    expect(rows()).toEqual([
+      'adr-row-smartstack-ADR-004-websocket-implementation.md',
+    ]);
+    expect(queries[0].toString()).toBe('q=Socket.io');
+    expect(
+      screen.getByRole('searchbox', { name: 'Search decisions' }),
+    ).toHaveValue('Socket.io');
+    expect(screen.getByTestId('decisions-count')).toHaveTextContent(
+      '1 of 3 decisions',
+    );
+  });
+
   it("shows the backend's error with a retry", async () => {
     server.use(
       http.get(`${BASE}/adrs`, () =>

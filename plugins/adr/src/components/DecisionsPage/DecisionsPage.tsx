@@ -22,13 +22,15 @@ import { DecisionsTable } from './DecisionsTable';
 import { isFilterEmpty, useDecisionsFilter } from './useDecisionsFilter';
 
 /**
- * Every decision record of every entity: filterable by status, stack or
- * system, decider and date range (kept in the URL), newest first, with
- * supersession both ways and the problems the checks found.
+ * Every decision record of every entity: searchable by words and filterable
+ * by status, stack or system, decider and date range (kept in the URL),
+ * newest first, with supersession both ways and the problems the checks
+ * found.
  */
 export const DecisionsPage = () => {
   const api = useApi(adrApiRef);
-  const { filter, filterKey, setFilter, clearFilter } = useDecisionsFilter();
+  const { filter, filterKey, setFilter, setText, clearFilter } =
+    useDecisionsFilter();
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getIndex(filter),
     [api, filterKey],
@@ -59,8 +61,20 @@ export const DecisionsPage = () => {
     body = filtered ? (
       <EmptyState
         missing="data"
-        title="No decision matches these filters"
-        description="Widen the filters or clear them to see every decision."
+        title={
+          filter.q
+            ? `No decision matches “${filter.q}”${
+                isFilterEmpty({ ...filter, q: undefined })
+                  ? ''
+                  : ' with these filters'
+              }`
+            : 'No decision matches these filters'
+        }
+        description={
+          filter.q
+            ? 'Try other words, or clear the search and filters to see every decision.'
+            : 'Widen the filters or clear them to see every decision.'
+        }
         action={
           <Button variant="contained" onClick={clearFilter}>
             Clear filters
@@ -101,6 +115,7 @@ export const DecisionsPage = () => {
           shown={value?.adrs.length}
           total={data?.total}
           onChange={setFilter}
+          onTextChange={setText}
           onClear={clearFilter}
         />
         {loading && data && (

@@ -8,6 +8,8 @@ import {
 
 const LIST_KEYS = ['status', 'system', 'stack', 'decider'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest text search the backend takes. */
+export const Q_MAX = 200;
 
 /** `stackpro` and `default/stackpro` as `system:default/stackpro`, as the catalog reads them. */
 const systemRef = (value: string) => {
@@ -40,11 +42,16 @@ export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
   const to = params.get('to');
   if (from && DATE.test(from)) filter.from = from;
   if (to && DATE.test(to)) filter.to = to;
+  const q = params.get('q')?.trim().slice(0, Q_MAX);
+  if (q) filter.q = q;
   return filter;
 }
 
 export const isFilterEmpty = (filter: AdrIndexFilter) =>
-  LIST_KEYS.every(key => !filter[key]?.length) && !filter.from && !filter.to;
+  LIST_KEYS.every(key => !filter[key]?.length) &&
+  !filter.from &&
+  !filter.to &&
+  !filter.q;
 
 /** The Decisions page's filters, kept in the URL with the backend's parameter names. */
 export function useDecisionsFilter() {
@@ -59,12 +66,27 @@ export function useDecisionsFilter() {
       setSearchParams(
         current => {
           const params = new URLSearchParams(current);
-          for (const key of [...LIST_KEYS, 'from', 'to'] as const)
+          for (const key of [...LIST_KEYS, 'from', 'to', 'q'] as const)
             params.delete(key);
           for (const key of LIST_KEYS)
             for (const v of next[key] ?? []) params.append(key, v);
           if (next.from) params.set('from', next.from);
           if (next.to) params.set('to', next.to);
+          if (next.q) params.set('q', next.q);
+          return params;
+        },
+        { replace: true },
+      ),
+    [setSearchParams],
+  );
+  /** Only the text search (`q`), leaving the other filters as they are now. */
+  const setText = useCallback(
+    (q: string | undefined) =>
+      setSearchParams(
+        current => {
+          const params = new URLSearchParams(current);
+          params.delete('q');
+          if (q) params.set('q', q);
           return params;
         },
         { replace: true },
@@ -72,5 +94,5 @@ export function useDecisionsFilter() {
     [setSearchParams],
   );
   const clearFilter = useCallback(() => setFilter({}), [setFilter]);
-  return { filter, filterKey, setFilter, clearFilter };
+  return { filter, filterKey, setFilter, setText, clearFilter };
 }
