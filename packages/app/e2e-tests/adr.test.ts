@@ -123,6 +123,40 @@ test.describe('Architecture decisions', () => {
     // A shared link reloads to the same view.
     await page.reload();
     await expect(rows).toHaveCount(10);
+
+    // Words in a decision's title or text, searched by the backend and kept
+    // in the URL with the other filters.
+    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await expect(page).not.toHaveURL(/system=/);
+    const search = page.getByRole('searchbox', { name: 'Search decisions' });
+    await search.fill('serverless DynamoDB');
+    await expect(page).toHaveURL(/q=serverless\+DynamoDB/);
+    await expect(rows).toHaveCount(2);
+    await expect(
+      page.getByTestId('adr-row-stackpro-0007-free-tier-serverless.md'),
+    ).toBeVisible();
+    await expect(
+      page.getByTestId('adr-row-smartstack-ADR-006-data-storage.md'),
+    ).toBeVisible();
+    await page.getByRole('combobox', { name: /^System/ }).click();
+    await page.getByRole('option', { name: 'StackPro' }).click();
+    await page.keyboard.press('Escape');
+    await expect(rows).toHaveCount(1);
+    await expect(page).toHaveURL(/system=.*q=|q=.*system=/);
+    await expect(page.getByRole('listbox')).toBeHidden();
+    await page.screenshot({
+      path: `${shots}/decisions-text-search.png`,
+      fullPage: true,
+    });
+    await page.reload();
+    await expect(rows).toHaveCount(1);
+    await expect(search).toHaveValue('serverless DynamoDB');
+    await search.fill('no such words anywhere');
+    await expect(
+      page.getByText(
+        'No decision matches “no such words anywhere” with these filters',
+      ),
+    ).toBeVisible();
   });
 
   test('an engineer finds ADR-004 by searching for "WebSocket"', async ({
