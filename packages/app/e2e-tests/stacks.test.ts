@@ -185,7 +185,9 @@ test.describe('Stack Portal foundation', () => {
   test("a stack's page: the Stack card first, its capabilities by label, its documentation in a Docs tab", async ({
     page,
   }) => {
-    await signInAs(page, 'Eli Martin', { waitForHome: false });
+    // signed in (home shown) before leaving: a page opened while the
+    // sign-in is still being stored lands back on the sign-in page
+    await signInAs(page, 'Eli Martin');
     await page.goto('/catalog/default/system/communication-stack');
     const stackCard = page.getByRole('heading', { name: 'System features' });
     const relations = page.getByTestId('entity-relations');
@@ -238,6 +240,21 @@ test.describe('Stack Portal foundation', () => {
     await expect(page.getByTestId('entity-relations')).toContainText(
       'Communication Stack',
     );
+    // the header (Backstage UI's) names the entity and its system by their
+    // titles, with the kind, never by slug ("System stackpro")
+    await expect(page.locator('.bui-HeaderTitle').first()).toHaveText(
+      'StackPro Messaging',
+    );
+    await expect(page.locator('.bui-HeaderTags').first()).toContainText(
+      'Component',
+    );
+    const facts = page.locator('.bui-HeaderMetaRow').first();
+    await expect(facts).toContainText(/System\s*StackPro/);
+    await expect(facts.getByRole('link', { name: 'StackPro' })).toHaveAttribute(
+      'href',
+      /\/catalog\/default\/system\/stackpro$/,
+    );
+    await expect(facts.getByText('stackpro', { exact: true })).toHaveCount(0);
     expect(await brokenWords(page, 'main')).toEqual([]);
     await page.screenshot({
       path: `${shots}/capability-messaging.png`,

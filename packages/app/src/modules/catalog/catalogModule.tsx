@@ -1,5 +1,8 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityHeaderLayoutBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 
 /**
  * `entity-card:catalog/relations`: one card for every relation of a
@@ -19,7 +22,19 @@ const relationsCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * `entity-header-layout:catalog/titles`: the entity page's header naming
+ * owners and parents by their titles ("System: StackPro"); the catalog's own
+ * header names parents by their slugs.
+ */
+const entityHeader = EntityHeaderLayoutBlueprint.make({
+  name: 'titles',
+  params: {
+    loader: async () => (await import('./EntityPageHeader')).EntityPageHeader,
+  },
+});
+
 export const catalogModule = createFrontendModule({
   pluginId: 'catalog',
-  extensions: [relationsCard],
+  extensions: [relationsCard, entityHeader],
 });
