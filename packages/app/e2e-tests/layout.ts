@@ -87,3 +87,39 @@ export async function expectOpensAPage(
     ),
   ).toHaveCount(0);
 }
+
+/**
+ * The parts of `selector` (the elements it matches and everything inside
+ * them) whose content does not fit: a box that scrolls sideways or hides
+ * what sticks out (a table's Actions column behind a scrollbar), or text cut
+ * with an ellipsis (a filter's "Owned" label). Each is named by its text.
+ */
+export async function cutOff(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate(sel => {
+    const cut: string[] = [];
+    for (const root of Array.from(document.querySelectorAll(sel))) {
+      const elements = [root, ...Array.from(root.querySelectorAll('*'))];
+      for (const element of elements) {
+        // text hidden for screen readers only is a 1 px box on purpose
+        if (!(element instanceof HTMLElement) || element.clientWidth <= 1) {
+          continue;
+        }
+        const style = getComputedStyle(element);
+        const clips =
+          ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) ||
+          style.textOverflow === 'ellipsis';
+        if (clips && element.scrollWidth > element.clientWidth + 1) {
+          const text = (element.innerText || element.tagName)
+            .replace(/\s+/g, ' ')
+            .trim();
+          cut.push(
+            `${text.slice(0, 60)} (${element.scrollWidth} px in ${
+              element.clientWidth
+            } px)`,
+          );
+        }
+      }
+    }
+    return cut;
+  }, selector);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { brokenWords, expectOneRow, expectOpensAPage } from './layout';
+import { brokenWords, cutOff, expectOneRow, expectOpensAPage } from './layout';
 import { signedIn, signInAs } from './session';
 
 const shots = 'test-results/screenshots';
@@ -315,6 +315,18 @@ test.describe('Stack Portal foundation', () => {
       ),
     ).toHaveText('StackPro Messaging');
     expect(await brokenWords(page, 'table tbody td')).toEqual([]);
+    // the whole eight-column table fits its card, Actions included, and the
+    // filters' labels are whole (the grid of the catalog's filters and table)
+    const catalog = '.MuiGrid-container:has([data-testid="user-picker-all"])';
+    await expect(page.locator(catalog).first()).toBeVisible();
+    expect(await cutOff(page, catalog)).toEqual([]);
+    // seen whole: not clipped by the card nor behind a scrollbar
+    await expect(
+      page.getByRole('columnheader', { name: 'Actions' }),
+    ).toBeInViewport({ ratio: 1 });
+    await expect(
+      page.getByTestId('user-picker-owned').getByText('Owned'),
+    ).toBeVisible();
     await page.screenshot({
       path: `${shots}/catalog-components.png`,
       fullPage: true,
