@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { brokenWords } from './layout';
 import { signInAs } from './session';
 
 const shots = 'test-results/screenshots';
@@ -82,6 +83,8 @@ test.describe('Search', () => {
     const stack = results(page).filter({ has: page.locator(STACK_LINK) });
     await expect(stack).toContainText('Kind: System');
     await expect(stack).toContainText('Tags: websocket, realtime, chat');
+    // results wrap between words, not inside one beside a highlight
+    expect(await brokenWords(page, 'article li')).toEqual([]);
     await page.screenshot({
       path: `${shots}/search-stack-tag.png`,
       fullPage: true,

@@ -1,7 +1,8 @@
 import GlobalStyles from '@mui/material/GlobalStyles';
 
 /**
- * Table cells wrap between words, never inside one.
+ * Table cells (and list items' text, search results among them) wrap between
+ * words, never inside one.
  *
  * Backstage's theme gives every table cell `word-break: break-word`, which
  * lets the browser size a column narrower than its longest word and then
@@ -15,6 +16,12 @@ export const TableWords = () => (
   <GlobalStyles
     styles={{
       'td.MuiTableCell-root, th.MuiTableCell-root': {
+        wordBreak: 'normal',
+        overflowWrap: 'break-word',
+      },
+      // the catalog's search results set `word-break: break-all` on their
+      // text, which cut "realtime" into "realti / me" beside its highlight
+      'li.MuiListItem-root .MuiListItemText-root': {
         wordBreak: 'normal',
         overflowWrap: 'break-word',
       },
