@@ -1,11 +1,5 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
-import FormControl from '@mui/material/FormControl';
-import InputLabel from '@mui/material/InputLabel';
-import ListItemText from '@mui/material/ListItemText';
-import MenuItem from '@mui/material/MenuItem';
-import Select from '@mui/material/Select';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import InputAdornment from '@mui/material/InputAdornment';
@@ -17,75 +11,23 @@ import {
   AdrIndexFilter,
   AdrIndexResponse,
 } from '@internal/backstage-plugin-adr-common';
+import {
+  FilterOption,
+  MultiSelectFilter,
+} from '@internal/backstage-plugin-portal-react';
 import { STATUS_LABELS } from '../StatusChip';
 import { isFilterEmpty, Q_MAX } from './useDecisionsFilter';
 
 /** How long typing pauses before the decisions are asked for again. */
 const TYPING_PAUSE_MS = 300;
 
-interface Option {
-  value: string;
-  label: string;
-}
-
 const MultiSelect = (props: {
   id: string;
   label: string;
-  options: Option[];
+  options: FilterOption[];
   selected: string[];
   onChange: (values: string[]) => void;
-}) => {
-  const { id, label, options, selected, onChange } = props;
-  const labelId = `decisions-filter-${id}-label`;
-  // A value from a shared link that no decision has stays visible and removable.
-  const all = [
-    ...options,
-    ...selected
-      .filter(v => !options.some(o => o.value === v))
-      .map(v => ({ value: v, label: v })),
-  ];
-  const titleOf = (value: string) =>
-    all.find(o => o.value === value)?.label ?? value;
-  return (
-    <FormControl
-      size="small"
-      sx={{ minWidth: 180, maxWidth: 300 }}
-      data-testid={`decisions-filter-${id}`}
-    >
-      <InputLabel id={labelId} shrink>
-        {label}
-      </InputLabel>
-      <Select<string[]>
-        multiple
-        displayEmpty
-        notched
-        labelId={labelId}
-        label={label}
-        value={selected}
-        onChange={event => {
-          const value = event.target.value;
-          onChange(typeof value === 'string' ? value.split(',') : value);
-        }}
-        renderValue={values =>
-          values.length === 0 ? 'All' : values.map(titleOf).join(', ')
-        }
-      >
-        {all.map(option => (
-          <MenuItem key={option.value} value={option.value} dense>
-            <Checkbox
-              size="small"
-              checked={selected.includes(option.value)}
-              tabIndex={-1}
-              disableRipple
-              sx={{ py: 0, pl: 0 }}
-            />
-            <ListItemText primary={option.label} />
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-};
+}) => <MultiSelectFilter {...props} testId={`decisions-filter-${props.id}`} />;
 
 /**
  * Words to find in a decision's title, number or text; the list follows once

@@ -1,5 +1,9 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useCallback } from 'react';
+import {
+  isUrlFilterEmpty,
+  listParam,
+  useUrlFilter,
+} from '@internal/backstage-plugin-portal-react';
 import {
   ADR_STATUSES,
   AdrIndexFilter,
@@ -7,6 +11,8 @@ import {
 } from '@internal/backstage-plugin-adr-common';
 
 const LIST_KEYS = ['status', 'system', 'stack', 'decider'] as const;
+/** The page's query parameters, as the backend names them. */
+const FILTER_KEYS = [...LIST_KEYS, 'from', 'to', 'q'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The longest text search the backend takes. */
 export const Q_MAX = 200;
@@ -20,15 +26,7 @@ const systemRef = (value: string) => {
 
 /** Reads the page's filters from the query string, dropping values that cannot be valid. */
 export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
-  const listOf = (key: string) => [
-    ...new Set(
-      params
-        .getAll(key)
-        .flatMap(v => v.split(','))
-        .map(v => v.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const listOf = (key: string) => listParam(params, key);
   const filter: AdrIndexFilter = {
     status: ADR_STATUSES.filter(s =>
       listOf('status').filter(isAdrStatus).includes(s),
@@ -48,51 +46,16 @@ export function parseDecisionsFilter(params: URLSearchParams): AdrIndexFilter {
 }
 
 export const isFilterEmpty = (filter: AdrIndexFilter) =>
-  LIST_KEYS.every(key => !filter[key]?.length) &&
-  !filter.from &&
-  !filter.to &&
-  !filter.q;
+  isUrlFilterEmpty(filter, FILTER_KEYS);
 
 /** The Decisions page's filters, kept in the URL with the backend's parameter names. */
 export function useDecisionsFilter() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filterKey = JSON.stringify(parseDecisionsFilter(searchParams));
-  const filter = useMemo(
-    () => JSON.parse(filterKey) as AdrIndexFilter,
-    [filterKey],
-  );
-  const setFilter = useCallback(
-    (next: AdrIndexFilter) =>
-      setSearchParams(
-        current => {
-          const params = new URLSearchParams(current);
-          for (const key of [...LIST_KEYS, 'from', 'to', 'q'] as const)
-            params.delete(key);
-          for (const key of LIST_KEYS)
-            for (const v of next[key] ?? []) params.append(key, v);
-          if (next.from) params.set('from', next.from);
-          if (next.to) params.set('to', next.to);
-          if (next.q) params.set('q', next.q);
-          return params;
-        },
-        { replace: true },
-      ),
-    [setSearchParams],
-  );
+  const { filter, filterKey, setFilter, patchFilter, clearFilter } =
+    useUrlFilter(parseDecisionsFilter, FILTER_KEYS);
   /** Only the text search (`q`), leaving the other filters as they are now. */
   const setText = useCallback(
-    (q: string | undefined) =>
-      setSearchParams(
-        current => {
-          const params = new URLSearchParams(current);
-          params.delete('q');
-          if (q) params.set('q', q);
-          return params;
-        },
-        { replace: true },
-      ),
-    [setSearchParams],
+    (q: string | undefined) => patchFilter({ q }),
+    [patchFilter],
   );
-  const clearFilter = useCallback(() => setFilter({}), [setFilter]);
   return { filter, filterKey, setFilter, setText, clearFilter };
 }
