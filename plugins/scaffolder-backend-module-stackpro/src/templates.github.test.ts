@@ -211,7 +211,7 @@ describe('New capability published as a GitHub pull request', () => {
     console.log(`portal started in ${Date.now() - started} ms`);
   });
   afterAll(async () => {
-    await portal?.backend.stop();
+    await portal?.stop();
     server.close();
     fs.rmSync(repositories, { recursive: true, force: true });
   });

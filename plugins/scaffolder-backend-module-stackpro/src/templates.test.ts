@@ -67,7 +67,7 @@ describe.each(databases.eachSupportedId())(
       });
     });
     afterAll(async () => {
-      await portal?.backend.stop();
+      await portal?.stop();
       fs.rmSync(repositories, { recursive: true, force: true });
     });
 

@@ -88,7 +88,7 @@ describeWithUnleash('New capability on a real Unleash', () => {
     });
   });
   afterAll(async () => {
-    await portal?.backend.stop();
+    await portal?.stop();
     await unleash?.destroy();
     if (repositories) fs.rmSync(repositories, { recursive: true, force: true });
   });
@@ -172,7 +172,7 @@ describeWithUnleash('New capability on a real Unleash', () => {
       expect(await inUnleash('CAP_TRANSIT_ENABLED')).toBeUndefined();
       expect(fs.readdirSync(repositories)).not.toContain('stackpro-transit');
     } finally {
-      await elsewhere.backend.stop();
+      await elsewhere.stop();
     }
   });
 });

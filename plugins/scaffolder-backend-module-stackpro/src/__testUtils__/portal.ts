@@ -25,6 +25,9 @@ import path from 'node:path';
 import request from 'supertest';
 import { scaffolderModuleStackpro } from '../module';
 
+/** How often Backstage's task broker polls a running task's events. */
+const TASK_EVENT_POLL_MS = 1_000;
+
 export const ADMIN = 'user:default/amara.okafor';
 export const ADMIN2 = 'user:default/chen.wei';
 export const ENGINEER = 'user:default/omar.haddad';
@@ -257,7 +260,20 @@ export async function startPortal(options: {
     90_000,
     500,
   );
-  return { backend, server, events, as };
+  /**
+   * Stops the backend once the scaffolder's task broker has looked for the
+   * last task's end. For every task it runs, the broker polls the task's
+   * events every second in a loop that is not tied to the backend's
+   * lifecycle (`StorageTaskBroker.registerCancellable`); stopped within that
+   * second of a task's end, the loop's next poll asks a database the test has
+   * since destroyed, and its "Unable to acquire a connection" lands, unhandled,
+   * in whichever test file runs next in the same jest worker.
+   */
+  const stop = async () => {
+    await new Promise(resolve => setTimeout(resolve, TASK_EVENT_POLL_MS * 2));
+    await backend.stop();
+  };
+  return { backend, server, events, as, stop };
 }
 
 export async function waitFor(
