@@ -1,6 +1,8 @@
 /**
  * What every Stack Portal router shares: one input parser (a zod schema in,
- * an `InputError` with one message format out), real dates, one page shape.
+ * an `InputError` with one message format out), real dates, one page shape;
+ * and the search module that indexes what a plugin serves at
+ * `/search-documents`.
  *
  * @packageDocumentation
  */
@@ -26,3 +28,8 @@ export {
   SHOW_STACK_TRACES_KEY,
   withoutStack,
 } from './stackTraces';
+export {
+  PluginDocumentsCollatorFactory,
+  pluginDocumentsCollatorModule,
+} from './searchDocuments';
+export type { PluginSearchDocuments } from './searchDocuments';

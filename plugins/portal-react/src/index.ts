@@ -1,6 +1,6 @@
 /**
- * What several Stack Portal frontend plugins share: the multi-select filter
- * and page filters kept in the URL.
+ * What several Stack Portal frontend plugins share: the multi-select filter,
+ * page filters kept in the URL, and the frame of a search result.
  *
  * @packageDocumentation
  */
@@ -13,3 +13,4 @@ export {
   withUrlFilter,
 } from './useUrlFilter';
 export type { UrlFilter } from './useUrlFilter';
+export { HighlightedField, SearchResultFrame } from './SearchResultFrame';

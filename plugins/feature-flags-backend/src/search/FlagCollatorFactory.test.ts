@@ -114,7 +114,9 @@ describe.each(databases.eachSupportedId())(
         logger: mockServices.logger.mock(),
       });
       expect(factory.type).toBe('feature-flag');
-      expect(factory.visibilityPermission.name).toBe('feature-flags.flag.read');
+      expect(factory.visibilityPermission?.name).toBe(
+        'feature-flags.flag.read',
+      );
       const { documents, error } = await TestPipeline.fromCollator(
         await factory.getCollator(),
       ).execute();

@@ -1,33 +1,17 @@
-import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type {
   ResultHighlight,
   SearchDocument,
 } from '@backstage/plugin-search-common';
-import { HighlightedSearchResultText } from '@backstage/plugin-search-react';
 import type { FlagSearchDocument } from '@internal/backstage-plugin-feature-flags-common';
+import {
+  HighlightedField,
+  SearchResultFrame,
+} from '@internal/backstage-plugin-portal-react';
 import FlagIcon from '@mui/icons-material/Flag';
-import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-
-const Highlighted = (props: {
-  field: 'title' | 'text';
-  text: string;
-  highlight?: ResultHighlight;
-}) => {
-  const excerpt = props.highlight?.fields[props.field];
-  return excerpt ? (
-    <HighlightedSearchResultText
-      text={excerpt}
-      preTag={props.highlight!.preTag}
-      postTag={props.highlight!.postTag}
-    />
-  ) : (
-    <>{props.text}</>
-  );
-};
 
 /**
  * A flag among search results (type `feature-flag`): its name opens its
@@ -43,63 +27,54 @@ export function FlagSearchResultListItem(props: {
   const flag = props.result as FlagSearchDocument;
   const enabledIn = flag.enabledIn ?? [];
   return (
-    <Box
-      data-testid="flag-search-result"
-      sx={{ display: 'flex', gap: 2, py: 1.5, alignItems: 'flex-start' }}
+    <SearchResultFrame
+      testId="flag-search-result"
+      icon={<FlagIcon color="action" sx={{ mt: 0.5 }} aria-hidden />}
+      title={flag.title}
+      location={flag.location}
+      highlight={props.highlight}
     >
-      <FlagIcon color="action" sx={{ mt: 0.5 }} aria-hidden />
-      <Box sx={{ minWidth: 0 }}>
-        <Typography variant="h6" component="div">
-          <Link to={flag.location} noTrack>
-            <Highlighted
-              field="title"
-              text={flag.title}
-              highlight={props.highlight}
+      <Typography variant="body2" color="text.secondary" component="div">
+        <HighlightedField
+          field="text"
+          text={flag.text}
+          highlight={props.highlight}
+        />
+      </Typography>
+      <Stack
+        direction="row"
+        spacing={1}
+        useFlexGap
+        flexWrap="wrap"
+        alignItems="center"
+        sx={{ mt: 1 }}
+      >
+        <Chip size="small" label="Feature flag" />
+        {flag.flagType && <Chip size="small" label={flag.flagType} />}
+        <Chip
+          size="small"
+          color={enabledIn.length ? 'success' : 'default'}
+          variant="outlined"
+          label={
+            enabledIn.length
+              ? `on in ${enabledIn.join(', ')}`
+              : 'off everywhere'
+          }
+        />
+        {flag.stale && <Chip size="small" color="warning" label="stale" />}
+        {(flag.stacks ?? []).map(stack => (
+          <Typography key={stack} variant="body2" component="span">
+            Stack:{' '}
+            <EntityRefLink
+              entityRef={{
+                kind: 'system',
+                namespace: 'default',
+                name: stack,
+              }}
             />
-          </Link>
-        </Typography>
-        <Typography variant="body2" color="text.secondary" component="div">
-          <Highlighted
-            field="text"
-            text={flag.text}
-            highlight={props.highlight}
-          />
-        </Typography>
-        <Stack
-          direction="row"
-          spacing={1}
-          useFlexGap
-          flexWrap="wrap"
-          alignItems="center"
-          sx={{ mt: 1 }}
-        >
-          <Chip size="small" label="Feature flag" />
-          {flag.flagType && <Chip size="small" label={flag.flagType} />}
-          <Chip
-            size="small"
-            color={enabledIn.length ? 'success' : 'default'}
-            variant="outlined"
-            label={
-              enabledIn.length
-                ? `on in ${enabledIn.join(', ')}`
-                : 'off everywhere'
-            }
-          />
-          {flag.stale && <Chip size="small" color="warning" label="stale" />}
-          {(flag.stacks ?? []).map(stack => (
-            <Typography key={stack} variant="body2" component="span">
-              Stack:{' '}
-              <EntityRefLink
-                entityRef={{
-                  kind: 'system',
-                  namespace: 'default',
-                  name: stack,
-                }}
-              />
-            </Typography>
-          ))}
-        </Stack>
-      </Box>
-    </Box>
+          </Typography>
+        ))}
+      </Stack>
+    </SearchResultFrame>
   );
 }
