@@ -9,6 +9,7 @@ import {
   isLive,
   MaintenanceState,
 } from '@internal/backstage-plugin-admin-common';
+import { serialiseMigrations } from '@internal/backstage-plugin-resilience-node';
 
 export { isLive };
 import { Knex } from 'knex';
@@ -68,7 +69,10 @@ export class DatabaseAdminStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseAdminStore> {
-    const db = await options.database.getClient();
+    // root scoped, so its client does not come through the serialised
+    // database service: replicas starting together on an empty database
+    // migrate one after the other here too
+    const db = serialiseMigrations(await options.database.getClient());
     if (!options.database.migrations?.skip) {
       await db.migrate.latest({ directory: migrationsDir });
     }
