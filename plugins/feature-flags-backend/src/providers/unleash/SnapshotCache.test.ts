@@ -244,6 +244,31 @@ describe('SnapshotCache', () => {
     expect(t.cache.mode).toBe('current');
   });
 
+  it('reads a degraded copy again at once when another replica has written, back-off or not', async () => {
+    const t = setup();
+    const first = t.cache.read();
+    await t.flush();
+    await t.answer({ A: true });
+    await first;
+    t.advance(TTL);
+    const failed = t.cache.read('fresh');
+    await t.flush();
+    await t.fail(new Error('down'));
+    await failed;
+    expect(t.cache.mode).toBe('degraded');
+    // within the back-off, another replica's write reached the source
+    t.advance(100);
+    t.cache.invalidate();
+    const read = started(t.cache.read('normal'), t.flush);
+    expect(t.loads()).toBe(3);
+    await t.answer({ A: false });
+    expect(await read).toMatchObject({
+      data: { flags: { A: false } },
+      degraded: false,
+    });
+    expect(t.cache.mode).toBe('current');
+  });
+
   it('a patch that does not find its subject invalidates the copy', async () => {
     const t = setup();
     const first = t.cache.read();

@@ -5,8 +5,9 @@ import { ServiceUnavailableError } from '@backstage/errors';
  * - `empty`: never read (or every read failed: `error` says why; the next
  *   read tries again, unless a 429 said to wait until `retryAt`);
  * - `current`: the last read succeeded; it may be older than the TTL;
- * - `invalidated`: holds a change it cannot show (a flag created or archived,
- *   another replica's write): no read answers from it before it is read again;
+ * - `invalidated`: misses a change it cannot show (a flag created or archived,
+ *   another replica's write): no read answers from it before it is read again,
+ *   whether it was current or degraded;
  * - `degraded`: the last read failed; the copy is the last good one, `fetchedAt`
  *   its true time, and no read is tried again before `retryAt`.
  */
@@ -128,11 +129,20 @@ export class SnapshotCache<T> {
       this.invalidate();
   }
 
-  /** The copy misses a change it cannot replay: read again before answering. */
+  /**
+   * The copy misses a change it cannot replay: read again before answering.
+   * A degraded copy too, back-off or not: the change was just written to the
+   * source (by us or another replica), so the source answers again.
+   */
   invalidate(): void {
     this.invalidations++;
-    if (this.state.mode === 'current') {
-      this.state = { ...this.state, mode: 'invalidated' };
+    const state = this.state;
+    if (state.mode === 'current' || state.mode === 'degraded') {
+      this.state = {
+        mode: 'invalidated',
+        data: state.data,
+        fetchedAt: state.fetchedAt,
+      };
     }
   }
 
